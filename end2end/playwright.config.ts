@@ -1,0 +1,43 @@
+import { defineConfig } from "@playwright/test";
+
+// The suite drives Debian's Chromium (never a downloaded browser) against the
+// usos-sim stand-in serving the release build in ../dist. The stand-in holds
+// one student, so tests run one at a time.
+const port = Number(process.env.E2E_PORT ?? 8091);
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: "chromium",
+    locale: "pl-PL",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command:
+      `../target/debug/usos-sim --addr 127.0.0.1:${port} --dist ../dist --control` +
+      " --pending-ms 1000 --processing-ms 1500",
+    url: `http://127.0.0.1:${port}/services/apisrv/installation?fields=mcards_support`,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    timeout: 30_000,
+  },
+});

@@ -1,0 +1,179 @@
+//! The browser side of the API: sends an [`ApiRequest`] with `fetch`, aborts it
+//! after a time limit, and decodes the answer.
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::AbortController;
+
+use super::decode::{decode, RawResponse};
+use super::error::ApiError;
+use super::request::{ApiRequest, Method};
+use super::types::{Installation, Mcard, OrderDetails, Success};
+
+/// How long one request may take before it is aborted.
+pub const DEFAULT_TIMEOUT_MS: i32 = 15_000;
+
+/// Talks to one USOS API installation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiClient {
+    /// Ends with `/`; `/` means the page's own origin.
+    api_base: String,
+    timeout_ms: i32,
+}
+
+impl ApiClient {
+    /// A client for the API at `api_base` (a `/` is appended when missing).
+    pub fn new(api_base: &str) -> ApiClient {
+        let mut api_base = api_base.trim().to_owned();
+        if !api_base.ends_with('/') {
+            api_base.push('/');
+        }
+        ApiClient {
+            api_base,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
+    }
+
+    /// `services/apisrv/installation`: does this university issue mLegitymacja?
+    pub async fn installation(&self) -> Result<Installation, ApiError> {
+        self.call(ApiRequest::get(
+            &self.api_base,
+            "services/apisrv/installation",
+            &[("fields", Installation::FIELDS)],
+        ))
+        .await
+    }
+
+    /// `services/cards/mcard`: eligibility and the list of orders.
+    pub async fn mcard(&self) -> Result<Mcard, ApiError> {
+        self.call(ApiRequest::get(
+            &self.api_base,
+            "services/cards/mcard",
+            &[("fields", Mcard::FIELDS)],
+        ))
+        .await
+    }
+
+    /// `services/cards/mcard_order`: one order, with its QR token and
+    /// activation code while it is ready.
+    pub async fn mcard_order(&self, order_id: &str) -> Result<OrderDetails, ApiError> {
+        self.call(ApiRequest::get(
+            &self.api_base,
+            "services/cards/mcard_order",
+            &[("order_id", order_id), ("fields", OrderDetails::FIELDS)],
+        ))
+        .await
+    }
+
+    /// `services/cards/make_mcard_order`. Not idempotent: never retried here.
+    pub async fn make_mcard_order(&self) -> Result<Success, ApiError> {
+        self.call(ApiRequest::post(
+            &self.api_base,
+            "services/cards/make_mcard_order",
+            &[],
+        ))
+        .await
+    }
+
+    /// `services/cards/revoke_mcard`: cancels an order or a collected card.
+    pub async fn revoke_mcard(&self, order_id: &str) -> Result<Success, ApiError> {
+        self.call(ApiRequest::post(
+            &self.api_base,
+            "services/cards/revoke_mcard",
+            &[("order_id", order_id)],
+        ))
+        .await
+    }
+
+    async fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, ApiError> {
+        decode(&self.send(request).await?)
+    }
+
+    async fn send(&self, request: ApiRequest) -> Result<RawResponse, ApiError> {
+        let controller =
+            AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
+        let timeout = Timeout::start(&controller, self.timeout_ms);
+        let builder = match request.method {
+            Method::Get => Request::get(&request.url),
+            Method::Post => Request::post(&request.url),
+        };
+        let builder: RequestBuilder = builder
+            .abort_signal(Some(&controller.signal()))
+            .header("Accept", "application/json");
+        let built = match request.body {
+            Some(body) => builder
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body),
+            None => builder.build(),
+        };
+        let outcome = async {
+            let response = built?.send().await?;
+            let status = response.status();
+            let retry_after = response.headers().get("retry-after");
+            let body = response.text().await?;
+            Ok::<_, gloo_net::Error>(RawResponse {
+                status,
+                retry_after,
+                body,
+            })
+        }
+        .await;
+        let timed_out = timeout.fired();
+        drop(timeout);
+        outcome.map_err(|error| {
+            if timed_out {
+                ApiError::Timeout
+            } else {
+                ApiError::Network(error.to_string())
+            }
+        })
+    }
+}
+
+/// Aborts a request when its time is up; cancelled when dropped.
+struct Timeout {
+    handle: Option<i32>,
+    fired: std::rc::Rc<std::cell::Cell<bool>>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    fn start(controller: &AbortController, millis: i32) -> Timeout {
+        let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+        let callback = {
+            let controller = controller.clone();
+            let fired = fired.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                fired.set(true);
+                controller.abort();
+            })
+        };
+        let handle = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    callback.as_ref().unchecked_ref(),
+                    millis,
+                )
+                .ok()
+        });
+        Timeout {
+            handle,
+            fired,
+            _callback: callback,
+        }
+    }
+
+    fn fired(&self) -> bool {
+        self.fired.get()
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let (Some(handle), Some(window)) = (self.handle, web_sys::window()) {
+            window.clear_timeout_with_handle(handle);
+        }
+    }
+}

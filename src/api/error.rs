@@ -1,0 +1,157 @@
+//! Everything a request can end in other than the data asked for, and what the
+//! student is told about each.
+
+use std::fmt;
+
+use super::types::UsosError;
+use crate::i18n::{Lang, Problem};
+
+/// How a request to the USOS API failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// The request did not reach the server or its answer did not come back
+    /// (offline, DNS, connection dropped, blocked by the browser).
+    Network(String),
+    /// No answer within the client's time limit; the request was aborted.
+    Timeout,
+    /// A non-2xx answer; `usos` is its body when it is a USOS error object.
+    Http {
+        status: u16,
+        usos: Option<UsosError>,
+        /// Seconds from a `Retry-After` header, if any.
+        retry_after: Option<u32>,
+    },
+    /// A 2xx answer whose body is not JSON: a login page, a maintenance page,
+    /// an empty body from a proxy.
+    NotJson { status: u16 },
+    /// JSON that does not have the contract's shape.
+    Decode(String),
+}
+
+impl ApiError {
+    /// The USOS error code, when the server sent one.
+    pub fn usos_code(&self) -> Option<&str> {
+        match self {
+            ApiError::Http {
+                usos: Some(usos), ..
+            } => Some(&usos.error),
+            _ => None,
+        }
+    }
+
+    /// The server says the student is not signed in.
+    pub fn is_session_expired(&self) -> bool {
+        matches!(self, ApiError::Http { status: 401, .. })
+            || self.usos_code() == Some("unauthorized")
+    }
+
+    /// Whether the server may or may not have acted on the request: for a POST
+    /// this means the state must be read again before anything is retried.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Network(_) | ApiError::Timeout | ApiError::NotJson { .. } => true,
+            ApiError::Http { status, .. } => *status >= 500,
+            ApiError::Decode(_) => true,
+        }
+    }
+
+    /// What the student reads: what happened, and what they can do.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let p = &lang.texts().problems;
+        if self.is_session_expired() {
+            return p.session_expired;
+        }
+        match self {
+            ApiError::Network(_) => p.offline,
+            ApiError::Timeout => p.timeout,
+            ApiError::Http { status: 403, .. } => p.forbidden,
+            ApiError::Http { status: 404, .. } => p.not_found,
+            ApiError::Http { status: 429, .. } => p.busy,
+            ApiError::Http { status, .. } if *status >= 500 => p.server,
+            ApiError::Http { .. } => p.rejected,
+            ApiError::NotJson { .. } => p.not_json,
+            ApiError::Decode(_) => p.unexpected,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    /// A technical description for the console, never shown as the message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Network(detail) => write!(f, "network failure: {detail}"),
+            ApiError::Timeout => write!(f, "request timed out"),
+            ApiError::Http {
+                status,
+                usos: Some(usos),
+                ..
+            } => write!(f, "HTTP {status}: {} ({})", usos.error, usos.message),
+            ApiError::Http { status, .. } => write!(f, "HTTP {status}"),
+            ApiError::NotJson { status } => write!(f, "HTTP {status} with a body that is not JSON"),
+            ApiError::Decode(detail) => write!(f, "unexpected JSON: {detail}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(status: u16, code: Option<&str>) -> ApiError {
+        ApiError::Http {
+            status,
+            usos: code.map(|c| UsosError {
+                error: c.into(),
+                ..Default::default()
+            }),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn each_failure_has_its_own_message() {
+        let pl = &Lang::Pl.texts().problems;
+        assert_eq!(ApiError::Network("x".into()).problem(Lang::Pl), pl.offline);
+        assert_eq!(ApiError::Timeout.problem(Lang::Pl), pl.timeout);
+        assert_eq!(http(401, None).problem(Lang::Pl), pl.session_expired);
+        assert_eq!(
+            http(400, Some("unauthorized")).problem(Lang::Pl),
+            pl.session_expired
+        );
+        assert_eq!(
+            http(403, Some("method_forbidden")).problem(Lang::Pl),
+            pl.forbidden
+        );
+        assert_eq!(
+            http(404, Some("object_not_found")).problem(Lang::Pl),
+            pl.not_found
+        );
+        assert_eq!(http(429, None).problem(Lang::Pl), pl.busy);
+        assert_eq!(http(503, None).problem(Lang::Pl), pl.server);
+        assert_eq!(
+            http(400, Some("cannot_order")).problem(Lang::Pl),
+            pl.rejected
+        );
+        assert_eq!(
+            ApiError::NotJson { status: 200 }.problem(Lang::Pl),
+            pl.not_json
+        );
+        assert_eq!(
+            ApiError::Decode("x".into()).problem(Lang::Pl),
+            pl.unexpected
+        );
+        assert_eq!(
+            http(401, None).problem(Lang::En).0,
+            "Your session has expired — please log in again."
+        );
+    }
+
+    #[test]
+    fn knows_when_a_post_may_have_happened() {
+        assert!(ApiError::Timeout.outcome_unknown());
+        assert!(ApiError::Network(String::new()).outcome_unknown());
+        assert!(http(502, None).outcome_unknown());
+        assert!(!http(400, Some("cannot_order")).outcome_unknown());
+        assert!(!http(401, None).outcome_unknown());
+    }
+}

@@ -1,0 +1,116 @@
+//! The responses of `services/cards` and `services/apisrv/installation`, as
+//! fixed by the project's API contract. Every field asked for must be present:
+//! a nullable field must still be sent (as `null`), so that a response missing
+//! `why_cannot_order` is an error rather than a silent "you may order".
+
+use serde::Deserialize;
+
+use crate::domain::dates::{Date, DateTime};
+use crate::domain::status::OrderStatus;
+use crate::i18n::Lang;
+
+/// A text in both of USOS's languages. Either may be empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct LangDict {
+    #[serde(default)]
+    pub pl: String,
+    #[serde(default)]
+    pub en: String,
+}
+
+impl LangDict {
+    /// The text in `lang`, falling back to the other language when it is empty.
+    pub fn get(&self, lang: Lang) -> &str {
+        let (first, second) = match lang {
+            Lang::Pl => (&self.pl, &self.en),
+            Lang::En => (&self.en, &self.pl),
+        };
+        if first.trim().is_empty() {
+            second
+        } else {
+            first
+        }
+    }
+}
+
+/// `services/apisrv/installation?fields=mcards_support`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Installation {
+    pub mcards_support: bool,
+}
+
+impl Installation {
+    pub const FIELDS: &'static str = "mcards_support";
+}
+
+/// `services/cards/mcard`: the student's overall mLegitymacja state.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Mcard {
+    /// `None`: the student may order now.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub why_cannot_order: Option<LangDict>,
+    /// The expiry an order placed now would get.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub planned_expiration_date: Option<Date>,
+    /// `None`: the student may cancel their orders or mLegitymacja.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub why_cannot_revoke: Option<LangDict>,
+    /// Newest first.
+    pub orders: Vec<OrderSummary>,
+}
+
+impl Mcard {
+    pub const FIELDS: &'static str =
+        "why_cannot_order|planned_expiration_date|why_cannot_revoke|orders";
+
+    /// The newest order, the one the widget is about.
+    pub fn latest_order(&self) -> Option<&OrderSummary> {
+        self.orders.first()
+    }
+}
+
+/// One order as listed by `mcard`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct OrderSummary {
+    pub id: String,
+    pub order_date: DateTime,
+    pub status: OrderStatus,
+    pub expiration_date: Date,
+}
+
+/// `services/cards/mcard_order`: one order with what is needed to collect it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct OrderDetails {
+    pub id: String,
+    pub order_date: DateTime,
+    pub status: OrderStatus,
+    pub expiration_date: Date,
+    pub student_number: String,
+    /// The QR code's content; only while the order is ready.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub token: Option<String>,
+    /// The activation code; only while the order is ready.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub distribution_pass: Option<String>,
+}
+
+impl OrderDetails {
+    pub const FIELDS: &'static str =
+        "id|order_date|status|expiration_date|student_number|token|distribution_pass";
+}
+
+/// The answer of the methods that change state.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Success {
+    pub success: bool,
+}
+
+/// The body of a USOS error response.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct UsosError {
+    pub error: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub param_name: Option<String>,
+}

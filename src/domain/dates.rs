@@ -1,0 +1,225 @@
+//! USOS dates ("YYYY-MM-DD") and date-times ("YYYY-MM-DD HH:MM:SS", Polish local
+//! time), parsed strictly and formatted the way the university's instruction
+//! writes them ("3.09.2025, 22:18").
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::i18n::Lang;
+
+/// A calendar date as USOS sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// A date and a wall-clock time in Poland, as USOS sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+/// Why a date string was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateError(pub String);
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a USOS date: {:?}", self.0)
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn number(text: &str, digits: usize) -> Option<u16> {
+    if text.len() != digits || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl Date {
+    /// Parses "YYYY-MM-DD", rejecting impossible dates such as 2025-02-30.
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let error = || DateError(text.to_owned());
+        let mut parts = text.split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(error());
+        };
+        let year = number(y, 4).ok_or_else(error)?;
+        let month = number(m, 2).ok_or_else(error)? as u8;
+        let day = number(d, 2).ok_or_else(error)? as u8;
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(error());
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// "31.10.2025" in Polish, "31 Oct 2025" in English.
+    pub fn format(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Pl => format!("{}.{:02}.{}", self.day, self.month, self.year),
+            Lang::En => format!(
+                "{} {} {}",
+                self.day,
+                MONTHS_EN[usize::from(self.month - 1)],
+                self.year
+            ),
+        }
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian calendar).
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+impl DateTime {
+    /// Parses "YYYY-MM-DD HH:MM:SS".
+    pub fn parse(text: &str) -> Result<DateTime, DateError> {
+        let error = || DateError(text.to_owned());
+        let (date, time) = text.split_once(' ').ok_or_else(error)?;
+        let date = Date::parse(date).map_err(|_| error())?;
+        let mut parts = time.split(':');
+        let (Some(h), Some(m), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(error());
+        };
+        let hour = number(h, 2).ok_or_else(error)? as u8;
+        let minute = number(m, 2).ok_or_else(error)? as u8;
+        let second = number(s, 2).ok_or_else(error)? as u8;
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(error());
+        }
+        Ok(DateTime {
+            date,
+            hour,
+            minute,
+            second,
+        })
+    }
+
+    /// "3.09.2025, 22:18" in Polish, "3 Sep 2025, 22:18" in English.
+    pub fn format(&self, lang: Lang) -> String {
+        format!(
+            "{}, {}:{:02}",
+            self.date.format(lang),
+            self.hour,
+            self.minute
+        )
+    }
+
+    /// Seconds since 1970-01-01 00:00:00 of the same wall clock (no time zone).
+    pub fn wall_clock_seconds(&self) -> i64 {
+        self.date.days_since_epoch() * 86_400
+            + i64::from(self.hour) * 3_600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DateTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_the_instruction() {
+        let ordered = DateTime::parse("2025-09-03 22:18:00").unwrap();
+        assert_eq!(ordered.format(Lang::Pl), "3.09.2025, 22:18");
+        assert_eq!(ordered.format(Lang::En), "3 Sep 2025, 22:18");
+        let expires = Date::parse("2025-10-31").unwrap();
+        assert_eq!(expires.format(Lang::Pl), "31.10.2025");
+        assert_eq!(expires.format(Lang::En), "31 Oct 2025");
+    }
+
+    #[test]
+    fn single_digit_hour_is_not_padded_but_minutes_are() {
+        let t = DateTime::parse("2026-01-05 07:04:09").unwrap();
+        assert_eq!(t.format(Lang::Pl), "5.01.2026, 7:04");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_usos_date() {
+        for bad in [
+            "",
+            "2025-9-3",
+            "2025-02-30",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-10-31T10:00:00",
+            "31.10.2025",
+            "2025-10-31 24:00:00",
+            "2025-10-31 10:00",
+            "+025-10-31",
+            "2025-10-31-01",
+        ] {
+            assert!(
+                Date::parse(bad).is_err() || DateTime::parse(bad).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2025-02-29").is_err());
+        assert!(DateTime::parse("2025-10-31 10:00").is_err());
+    }
+
+    #[test]
+    fn counts_days_and_seconds() {
+        assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
+        assert_eq!(
+            Date::parse("2000-03-01").unwrap().days_since_epoch(),
+            11_017
+        );
+        let a = DateTime::parse("2025-12-31 23:59:00").unwrap();
+        let b = DateTime::parse("2026-01-01 00:04:30").unwrap();
+        assert_eq!(b.wall_clock_seconds() - a.wall_clock_seconds(), 330);
+    }
+}

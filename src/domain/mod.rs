@@ -1,0 +1,5 @@
+//! What the widget knows about mLegitymacja, free of any browser API, so that
+//! every rule is tested natively.
+
+pub mod dates;
+pub mod status;

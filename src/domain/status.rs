@@ -1,0 +1,258 @@
+//! The status of an mLegitymacja order and what a student may do in each.
+//!
+//! The status codes are this project's assumption about the USOS API (they are
+//! not public): [`STATUS_CODES`] is the one place that names them.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::i18n::{Lang, StatusTexts};
+
+/// An order's status, as `services/cards` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// Ordered; the university has not yet passed it to the ministry (MC).
+    Pending,
+    /// Passed to MC and being processed.
+    InProgress,
+    /// The QR code and the activation code are waiting to be used in mObywatel.
+    Ready,
+    /// Added to mObywatel.
+    Received,
+    /// MC's processing failed.
+    Error,
+    /// The student cancelled the order or the mLegitymacja.
+    Cancelled,
+    /// The university revoked it because the student lost the right to it.
+    Revoked,
+    /// A code this client does not know, kept exactly as it came.
+    Unknown(String),
+}
+
+/// The wire code of every known status: change a code here and nowhere else.
+pub const STATUS_CODES: [(&str, OrderStatus); 7] = [
+    ("pending", OrderStatus::Pending),
+    ("in_progress", OrderStatus::InProgress),
+    ("ready", OrderStatus::Ready),
+    ("received", OrderStatus::Received),
+    ("error", OrderStatus::Error),
+    ("cancelled", OrderStatus::Cancelled),
+    ("revoked", OrderStatus::Revoked),
+];
+
+/// How a status badge looks: the tone gives the colour, the icon the shape, so
+/// that no status is told apart by colour alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Waiting for someone else (pending, in progress).
+    Waiting,
+    /// The student has something to do (ready).
+    Action,
+    /// Done and good (received).
+    Success,
+    /// Failed (error, revoked).
+    Failure,
+    /// Ended by the student, or unknown.
+    Neutral,
+}
+
+impl OrderStatus {
+    /// Maps a wire code to a status; an unknown code is kept as [`OrderStatus::Unknown`].
+    pub fn from_code(code: &str) -> OrderStatus {
+        STATUS_CODES
+            .iter()
+            .find(|(known, _)| *known == code)
+            .map(|(_, status)| status.clone())
+            .unwrap_or_else(|| OrderStatus::Unknown(code.to_owned()))
+    }
+
+    /// The wire code, as the API sends it.
+    pub fn code(&self) -> &str {
+        match self {
+            OrderStatus::Unknown(code) => code,
+            known => STATUS_CODES
+                .iter()
+                .find(|(_, status)| status == known)
+                .map(|(code, _)| *code)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The badge's text: the instruction's name of the status, or the code itself.
+    pub fn label(&self, lang: Lang) -> &str {
+        self.texts(lang).map_or(self.code(), |(label, _)| label)
+    }
+
+    /// One sentence that says what the status means; `None` for an unknown code.
+    pub fn meaning(&self, lang: Lang) -> Option<&'static str> {
+        self.texts(lang).map(|(_, meaning)| meaning)
+    }
+
+    fn texts(&self, lang: Lang) -> Option<(&'static str, &'static str)> {
+        let StatusTexts {
+            pending,
+            in_progress,
+            ready,
+            received,
+            error,
+            cancelled,
+            revoked,
+        } = &lang.texts().statuses;
+        let pair = match self {
+            OrderStatus::Pending => pending,
+            OrderStatus::InProgress => in_progress,
+            OrderStatus::Ready => ready,
+            OrderStatus::Received => received,
+            OrderStatus::Error => error,
+            OrderStatus::Cancelled => cancelled,
+            OrderStatus::Revoked => revoked,
+            OrderStatus::Unknown(_) => return None,
+        };
+        Some(*pair)
+    }
+
+    /// Colour and shape family of the badge.
+    pub fn tone(&self) -> Tone {
+        match self {
+            OrderStatus::Pending | OrderStatus::InProgress => Tone::Waiting,
+            OrderStatus::Ready => Tone::Action,
+            OrderStatus::Received => Tone::Success,
+            OrderStatus::Error | OrderStatus::Revoked => Tone::Failure,
+            OrderStatus::Cancelled | OrderStatus::Unknown(_) => Tone::Neutral,
+        }
+    }
+
+    /// A one-character icon that tells the status apart without colour.
+    pub fn icon(&self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "◷",
+            OrderStatus::InProgress => "↻",
+            OrderStatus::Ready => "▣",
+            OrderStatus::Received => "✓",
+            OrderStatus::Error => "!",
+            OrderStatus::Cancelled => "⊘",
+            OrderStatus::Revoked => "✕",
+            OrderStatus::Unknown(_) => "?",
+        }
+    }
+
+    /// The ministry is still working on it, or the student has yet to collect it:
+    /// the status is expected to change without the student doing anything here.
+    pub fn is_awaiting(&self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Pending | OrderStatus::InProgress | OrderStatus::Ready
+        )
+    }
+
+    /// "Anuluj zamówienie" applies: an order not yet collected.
+    pub fn may_cancel_order(&self) -> bool {
+        self.is_awaiting()
+    }
+
+    /// "Anuluj mLegitymację" applies: the card is in mObywatel.
+    pub fn may_cancel_card(&self) -> bool {
+        *self == OrderStatus::Received
+    }
+
+    /// The QR code and the activation code can be fetched and shown.
+    pub fn may_add_to_mobywatel(&self) -> bool {
+        *self == OrderStatus::Ready
+    }
+
+    /// The card reached mObywatel at some point, so its expiry date is real
+    /// rather than planned.
+    pub fn card_was_issued(&self) -> bool {
+        matches!(self, OrderStatus::Received | OrderStatus::Revoked)
+    }
+
+    /// Nothing more will happen to this order.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Error | OrderStatus::Cancelled | OrderStatus::Revoked
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Ok(OrderStatus::from_code(&code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips() {
+        for (code, status) in STATUS_CODES {
+            assert_eq!(OrderStatus::from_code(code), status);
+            assert_eq!(status.code(), code);
+        }
+    }
+
+    #[test]
+    fn labels_are_the_instructions_names() {
+        let pl: Vec<&str> = STATUS_CODES
+            .iter()
+            .map(|(_, s)| s.label(Lang::Pl))
+            .collect();
+        assert_eq!(
+            pl,
+            [
+                "Oczekuje",
+                "W trakcie",
+                "Do odbioru",
+                "Odebrana",
+                "Błąd",
+                "Anulowane przez użytkownika",
+                "Unieważnione przez uczelnię"
+            ]
+        );
+        assert_eq!(OrderStatus::Ready.label(Lang::En), "Ready to collect");
+        assert_eq!(OrderStatus::Cancelled.label(Lang::En), "Cancelled by you");
+    }
+
+    #[test]
+    fn unknown_code_is_kept_not_mapped() {
+        let s = OrderStatus::from_code("suspended_by_mc");
+        assert_eq!(s, OrderStatus::Unknown("suspended_by_mc".into()));
+        assert_eq!(s.code(), "suspended_by_mc");
+        assert_eq!(s.label(Lang::Pl), "suspended_by_mc");
+        assert_eq!(s.meaning(Lang::Pl), None);
+        assert_eq!(s.tone(), Tone::Neutral);
+        assert!(!s.is_awaiting() && !s.is_final() && !s.may_cancel_order());
+        // Codes are case-sensitive: "READY" is not "ready".
+        assert_eq!(
+            OrderStatus::from_code("READY"),
+            OrderStatus::Unknown("READY".into())
+        );
+    }
+
+    #[test]
+    fn what_a_student_may_do() {
+        use OrderStatus::*;
+        for s in [Pending, InProgress, Ready] {
+            assert!(s.may_cancel_order() && s.is_awaiting() && !s.may_cancel_card());
+        }
+        assert!(Ready.may_add_to_mobywatel());
+        assert!(!Pending.may_add_to_mobywatel() && !Received.may_add_to_mobywatel());
+        assert!(Received.may_cancel_card() && !Received.may_cancel_order());
+        for s in [Error, Cancelled, Revoked] {
+            assert!(s.is_final() && !s.may_cancel_order() && !s.may_cancel_card());
+        }
+        assert!(!Received.is_final());
+    }
+
+    #[test]
+    fn icons_tell_every_status_apart() {
+        let mut icons: Vec<&str> = STATUS_CODES.iter().map(|(_, s)| s.icon()).collect();
+        icons.push(OrderStatus::Unknown(String::new()).icon());
+        let count = icons.len();
+        icons.sort();
+        icons.dedup();
+        assert_eq!(icons.len(), count);
+    }
+}

@@ -1,0 +1,12 @@
+//! mLegitymacja: the widget through which a student orders their mobile student
+//! ID from USOS and adds it to mObywatel.
+//!
+//! `domain`, `i18n` and the pure parts of `api` decide; `components` show.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod domain;
+pub mod i18n;
+pub mod store;

@@ -1,0 +1,160 @@
+//! `services/cards/*` and `services/apisrv/installation`, per the contract.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use crate::server::AppState;
+use crate::sim::{Order, Refusal, Student};
+use crate::usos::{json_response, select_fields, Args, UsosError};
+use crate::world::now;
+
+/// Every `services/…` request: one place decides the method and its rules.
+pub async fn handle(
+    State(state): State<AppState>,
+    Path(method_path): Path<String>,
+    http_method: Method,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let args = Args::parse(query.as_deref(), &body);
+    let changes_state = matches!(
+        method_path.as_str(),
+        "cards/make_mcard_order" | "cards/revoke_mcard"
+    );
+    if changes_state && http_method != Method::POST {
+        return error(UsosError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This method changes state and must be called with POST.",
+        ));
+    }
+    let result = match method_path.as_str() {
+        "apisrv/installation" => installation(&state, &args),
+        "cards/mcard" => mcard(&state, &args),
+        "cards/mcard_order" => mcard_order(&state, &args),
+        "cards/make_mcard_order" => make_mcard_order(&state),
+        "cards/revoke_mcard" => revoke_mcard(&state, &args),
+        other => Err(UsosError::new(
+            StatusCode::NOT_FOUND,
+            "method_not_found",
+            format!("Method services/{other} does not exist."),
+        )),
+    };
+    match result {
+        Ok(body) => json_response(StatusCode::OK, &body),
+        Err(e) => error(e),
+    }
+}
+
+fn error(e: UsosError) -> Response {
+    axum::response::IntoResponse::into_response(e)
+}
+
+fn installation(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+    let support = state.world.lock().mcards_support;
+    select_fields(json!({"mcards_support": support}), args.required("fields")?)
+}
+
+fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+    let fields = args.required("fields")?;
+    let world = state.world.lock();
+    let student = &world.student;
+    let today = now().local.date();
+    let orders: Vec<Value> = student
+        .orders
+        .iter()
+        .map(|o| {
+            json!({
+                "id": o.id,
+                "order_date": usos_date_time(o),
+                "status": o.status,
+                "expiration_date": o.expiration_date.to_string(),
+            })
+        })
+        .collect();
+    let all = json!({
+        "why_cannot_order": student.why_cannot_order(today),
+        "planned_expiration_date": student.planned_expiration_date(today).map(|d| d.to_string()),
+        "why_cannot_revoke": student.why_cannot_revoke(),
+        "orders": orders,
+    });
+    select_fields(all, fields)
+}
+
+fn mcard_order(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+    let order_id = args.required("order_id")?;
+    let fields = args.required("fields")?;
+    let world = state.world.lock();
+    let order = world.student.find(order_id).ok_or_else(not_found)?;
+    let ready = order.status == crate::sim::Status::Ready;
+    let all = json!({
+        "id": order.id,
+        "order_date": usos_date_time(order),
+        "status": order.status,
+        "expiration_date": order.expiration_date.to_string(),
+        "student_number": world.student.student_number,
+        "token": ready.then_some(&order.token),
+        "distribution_pass": ready.then_some(&order.distribution_pass),
+    });
+    select_fields(all, fields)
+}
+
+fn make_mcard_order(state: &AppState) -> Result<Value, UsosError> {
+    let mut world = state.world.lock();
+    world.student.order(now()).map_err(refusal)?;
+    Ok(json!({"success": true}))
+}
+
+fn revoke_mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+    let order_id = args.required("order_id")?;
+    let mut world = state.world.lock();
+    world.student.cancel(order_id).map_err(refusal)?;
+    Ok(json!({"success": true}))
+}
+
+fn not_found() -> UsosError {
+    UsosError::new(
+        StatusCode::NOT_FOUND,
+        "object_not_found",
+        "This order does not exist or is not yours.",
+    )
+}
+
+fn refusal(refusal: Refusal) -> UsosError {
+    match refusal {
+        Refusal::CannotOrder(reason) => UsosError::new(
+            StatusCode::BAD_REQUEST,
+            "cannot_order",
+            format!("You cannot order an mLegitymacja: {reason}."),
+        ),
+        Refusal::NoSuchOrder => not_found(),
+        Refusal::AlreadyFinal => UsosError::param_invalid(
+            "order_id",
+            "This order has already ended and cannot be cancelled.",
+        ),
+    }
+}
+
+fn usos_date_time(order: &Order) -> String {
+    order.order_date.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Used by the control endpoints to describe the student.
+pub fn describe(student: &Student) -> Value {
+    json!({
+        "profile": student.profile.name(),
+        "orders_placed": student.orders_placed,
+        "delays": student.delays,
+        "orders": student.orders.iter().map(|o| json!({
+            "id": o.id,
+            "order_date": usos_date_time(o),
+            "status": o.status,
+            "expiration_date": o.expiration_date.to_string(),
+            "token": o.token,
+            "distribution_pass": o.distribution_pass,
+        })).collect::<Vec<_>>(),
+    })
+}

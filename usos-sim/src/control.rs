@@ -1,0 +1,161 @@
+//! `/_sim/…`: what a test or a person demonstrating the widget uses to play the
+//! rest of the world — choose the student, activate in mObywatel, revoke as the
+//! university. Served only when the stand-in runs with `--control`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::api::describe;
+use crate::profiles::Profile;
+use crate::server::AppState;
+use crate::sim::{ActivationError, Delays, Student};
+use crate::usos::{json_response, UsosError};
+use crate::world::now;
+
+/// The control routes, to be nested under `/_sim`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/state", get(state))
+        .route("/profiles", get(profiles))
+        .route("/reset", post(reset))
+        .route("/activate", post(activate))
+        .route("/university-revoke", post(university_revoke))
+}
+
+/// Answers every `/_sim/…` request when the controls are off.
+pub async fn disabled() -> Response {
+    UsosError::new(
+        StatusCode::NOT_FOUND,
+        "control_disabled",
+        "Simulation controls are off; start usos-sim with --control to use /_sim/.",
+    )
+    .into_response()
+}
+
+async fn state(State(state): State<AppState>) -> Response {
+    let world = state.world.lock();
+    let mut body = describe(&world.student);
+    body["mcards_support"] = json!(world.mcards_support);
+    json_response(StatusCode::OK, &body)
+}
+
+async fn profiles() -> Response {
+    let list: Vec<Value> = Profile::ALL
+        .iter()
+        .map(|p| json!({"name": p.name(), "description": p.description()}))
+        .collect();
+    json_response(StatusCode::OK, &json!(list))
+}
+
+/// Body of `POST /_sim/reset`; every field is optional.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reset {
+    profile: Option<String>,
+    pending_ms: Option<u64>,
+    processing_ms: Option<u64>,
+    mcards_support: Option<bool>,
+}
+
+/// Starts over with a new student: the orders are gone.
+async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: Reset = match parse_json(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let mut world = state.world.lock();
+    let profile = match request.profile.as_deref() {
+        None => world.student.profile,
+        Some(name) => match Profile::from_name(name) {
+            Some(p) => p,
+            None => {
+                let names: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
+                return UsosError::param_invalid(
+                    "profile",
+                    format!("Unknown profile '{name}'; known: {}.", names.join(", ")),
+                )
+                .into_response();
+            }
+        },
+    };
+    let defaults = world.student.delays;
+    let delays = Delays {
+        pending_ms: request.pending_ms.unwrap_or(defaults.pending_ms),
+        processing_ms: request.processing_ms.unwrap_or(defaults.processing_ms),
+    };
+    world.student = Student::new(profile, delays, now());
+    if let Some(support) = request.mcards_support {
+        world.mcards_support = support;
+    }
+    let mut body = describe(&world.student);
+    body["mcards_support"] = json!(world.mcards_support);
+    json_response(StatusCode::OK, &body)
+}
+
+/// Body of `POST /_sim/activate`: what the student types into mObywatel.
+#[derive(Debug, Deserialize)]
+struct Activation {
+    token: String,
+    distribution_pass: String,
+}
+
+/// mObywatel adds the card: succeeds only with the ready order's token and code.
+async fn activate(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: Activation = match parse_json(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let mut world = state.world.lock();
+    match world
+        .student
+        .activate(&request.token, &request.distribution_pass)
+    {
+        Ok(order) => json_response(
+            StatusCode::OK,
+            &json!({"success": true, "order_id": order.id}),
+        ),
+        Err(error) => {
+            let (code, message) = match error {
+                ActivationError::UnknownToken => ("unknown_token", "No order has this QR code."),
+                ActivationError::WrongCode => ("wrong_code", "The activation code does not match."),
+                ActivationError::NotReady => ("not_ready", "This order is not ready to collect."),
+            };
+            UsosError::new(StatusCode::BAD_REQUEST, code, message).into_response()
+        }
+    }
+}
+
+/// The university revokes the student's card (or open order).
+async fn university_revoke(State(state): State<AppState>) -> Response {
+    let mut world = state.world.lock();
+    match world.student.university_revokes() {
+        Ok(order) => json_response(
+            StatusCode::OK,
+            &json!({"success": true, "order_id": order.id}),
+        ),
+        Err(_) => UsosError::new(
+            StatusCode::NOT_FOUND,
+            "object_not_found",
+            "The student holds nothing the university could revoke.",
+        )
+        .into_response(),
+    }
+}
+
+/// Reads a JSON body; an empty body counts as `{}`.
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, UsosError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| UsosError::param_invalid("body", format!("Not the expected JSON: {e}")))
+}

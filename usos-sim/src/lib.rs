@@ -1,0 +1,10 @@
+//! usos-sim: a local stand-in for a USOS API installation's mLegitymacja
+//! methods, which simulates the university and the ministry (MC) behind them.
+
+pub mod api;
+pub mod control;
+pub mod profiles;
+pub mod server;
+pub mod sim;
+pub mod usos;
+pub mod world;

@@ -1,0 +1,129 @@
+//! `usos-sim`: starts the stand-in. `usos-sim --help` lists the options.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use usos_sim::profiles::Profile;
+use usos_sim::server::{router, ServerOptions};
+use usos_sim::sim::Delays;
+use usos_sim::world::SharedWorld;
+
+struct Options {
+    addr: SocketAddr,
+    server: ServerOptions,
+    profile: Profile,
+    delays: Delays,
+    mcards_support: bool,
+}
+
+fn help() -> String {
+    let defaults = Delays::default();
+    let mut text = format!(
+        "usos-sim: a local stand-in for USOS API's mLegitymacja methods\n\n\
+         Usage: usos-sim [options]\n\n\
+         Options:\n\
+         \x20 --addr HOST:PORT      where to listen (default 127.0.0.1:8080)\n\
+         \x20 --dist DIR            the built widget to serve at / (default dist)\n\
+         \x20 --profile NAME        the signed-in student (default eligible)\n\
+         \x20 --pending-ms N        time an order waits for the university (default {})\n\
+         \x20 --processing-ms N     time the ministry takes (default {})\n\
+         \x20 --no-mcards           the installation does not offer mLegitymacja\n\
+         \x20 --control             simulation mode: serve the /_sim/ control endpoints\n\
+         \x20 -h, --help            this text\n\nProfiles:\n",
+        defaults.pending_ms, defaults.processing_ms
+    );
+    for p in Profile::ALL {
+        text.push_str(&format!("  {:<16} {}\n", p.name(), p.description()));
+    }
+    text
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        server: ServerOptions {
+            dist: PathBuf::from("dist"),
+            control: false,
+        },
+        profile: Profile::Eligible,
+        delays: Delays::default(),
+        mcards_support: true,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--addr" => {
+                let v = value("--addr")?;
+                options.addr = v
+                    .parse()
+                    .map_err(|_| format!("--addr: not HOST:PORT: {v}"))?;
+            }
+            "--dist" => options.server.dist = PathBuf::from(value("--dist")?),
+            "--profile" => {
+                let v = value("--profile")?;
+                options.profile =
+                    Profile::from_name(&v).ok_or(format!("--profile: unknown profile {v}"))?;
+            }
+            "--pending-ms" => {
+                let v = value("--pending-ms")?;
+                options.delays.pending_ms = v.parse().map_err(|_| format!("--pending-ms: {v}"))?;
+            }
+            "--processing-ms" => {
+                let v = value("--processing-ms")?;
+                options.delays.processing_ms =
+                    v.parse().map_err(|_| format!("--processing-ms: {v}"))?;
+            }
+            "--no-mcards" => options.mcards_support = false,
+            "--control" => options.server.control = true,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(Some(options))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            print!("{}", help());
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("usos-sim: {message}\n\n{}", help());
+            return ExitCode::from(2);
+        }
+    };
+    let world = SharedWorld::new(options.profile, options.delays, options.mcards_support);
+    let app = router(world, &options.server);
+    let listener = match tokio::net::TcpListener::bind(options.addr).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("usos-sim: cannot listen on {}: {e}", options.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "usos-sim: http://{} (student: {}; controls {})",
+        options.addr,
+        options.profile.name(),
+        if options.server.control {
+            "on at /_sim/"
+        } else {
+            "off"
+        }
+    );
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("usos-sim: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,142 @@
+//! The USOS API conventions the stand-in follows: arguments from the query or a
+//! form body, `fields` selection, JSON answers and errors in USOS's shape.
+
+use std::collections::HashMap;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+/// A request's arguments: the query string, then the form body.
+#[derive(Clone, Debug, Default)]
+pub struct Args(HashMap<String, String>);
+
+impl Args {
+    /// Reads `name=value` pairs from the query and from a form-encoded body.
+    pub fn parse(query: Option<&str>, form_body: &[u8]) -> Args {
+        let mut args = HashMap::new();
+        for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .chain(form_urlencoded::parse(form_body))
+        {
+            args.insert(name.into_owned(), value.into_owned());
+        }
+        Args(args)
+    }
+
+    /// A required argument; `param_missing` when absent or empty.
+    pub fn required(&self, name: &str) -> Result<&str, UsosError> {
+        match self.0.get(name).map(String::as_str) {
+            Some(value) if !value.is_empty() => Ok(value),
+            _ => Err(UsosError::param_missing(name)),
+        }
+    }
+}
+
+/// An error answer in USOS's shape: `{"message", "error", ...}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UsosError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub param_name: Option<String>,
+}
+
+impl UsosError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> UsosError {
+        UsosError {
+            status,
+            code,
+            message: message.into(),
+            param_name: None,
+        }
+    }
+
+    pub fn param_missing(name: &str) -> UsosError {
+        UsosError {
+            param_name: Some(name.to_owned()),
+            ..UsosError::new(
+                StatusCode::BAD_REQUEST,
+                "param_missing",
+                format!("Required parameter {name} is missing."),
+            )
+        }
+    }
+
+    pub fn param_invalid(name: &str, message: impl Into<String>) -> UsosError {
+        UsosError {
+            param_name: Some(name.to_owned()),
+            ..UsosError::new(StatusCode::BAD_REQUEST, "param_invalid", message)
+        }
+    }
+}
+
+impl IntoResponse for UsosError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"message": self.message, "error": self.code});
+        if let Some(name) = self.param_name {
+            body["param_name"] = Value::String(name);
+        }
+        json_response(self.status, &body)
+    }
+}
+
+/// A JSON answer with the content type USOS sends.
+pub fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Keeps exactly the fields asked for in `fields` (pipe-separated), in the
+/// order asked. An unknown or empty name is `param_invalid`.
+pub fn select_fields(all: Value, fields: &str) -> Result<Value, UsosError> {
+    let Value::Object(mut all) = all else {
+        return Err(UsosError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "not an object",
+        ));
+    };
+    let mut selected = Map::new();
+    for name in fields.split('|') {
+        if selected.contains_key(name) {
+            continue;
+        }
+        let value = all.remove(name).ok_or_else(|| {
+            UsosError::param_invalid("fields", format!("Unknown field name: '{name}'."))
+        })?;
+        selected.insert(name.to_owned(), value);
+    }
+    Ok(Value::Object(selected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selects_exactly_the_fields_asked_for() {
+        let all = json!({"a": 1, "b": null, "c": [1]});
+        assert_eq!(
+            select_fields(all.clone(), "b|a").unwrap(),
+            json!({"b": null, "a": 1})
+        );
+        assert_eq!(select_fields(all.clone(), "a|a").unwrap(), json!({"a": 1}));
+        let error = select_fields(all.clone(), "a|zzz").unwrap_err();
+        assert_eq!(error.code, "param_invalid");
+        assert_eq!(error.param_name.as_deref(), Some("fields"));
+        assert!(select_fields(all, "a||b").is_err());
+    }
+
+    #[test]
+    fn reads_arguments_from_query_and_body() {
+        let args = Args::parse(Some("fields=a%7Cb&x=1"), b"order_id=42&code=z8e%2B6Ys%24");
+        assert_eq!(args.required("fields").unwrap(), "a|b");
+        assert_eq!(args.required("order_id").unwrap(), "42");
+        assert_eq!(args.required("code").unwrap(), "z8e+6Ys$");
+        assert_eq!(args.required("nope").unwrap_err().code, "param_missing");
+    }
+}

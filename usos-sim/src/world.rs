@@ -1,0 +1,48 @@
+//! The stand-in's whole mutable state, behind one lock, and the clock.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use chrono::Utc;
+use chrono_tz::Europe::Warsaw;
+
+use crate::profiles::Profile;
+use crate::sim::{Delays, Now, Student};
+
+/// What the installation offers and who is signed in.
+#[derive(Debug)]
+pub struct World {
+    pub mcards_support: bool,
+    pub student: Student,
+}
+
+/// Shared by every handler.
+#[derive(Clone, Debug)]
+pub struct SharedWorld(Arc<Mutex<World>>);
+
+impl SharedWorld {
+    pub fn new(profile: Profile, delays: Delays, mcards_support: bool) -> SharedWorld {
+        SharedWorld(Arc::new(Mutex::new(World {
+            mcards_support,
+            student: Student::new(profile, delays, now()),
+        })))
+    }
+
+    /// The world, with every order moved along its timeline to this moment.
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        let mut world = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        world.student.advance(Instant::now());
+        world
+    }
+}
+
+/// This moment, with Poland's wall-clock time for the dates USOS shows.
+pub fn now() -> Now {
+    Now {
+        instant: Instant::now(),
+        local: Utc::now().with_timezone(&Warsaw).naive_local(),
+    }
+}

@@ -1,0 +1,368 @@
+//! The stand-in over HTTP, as the widget and the end-to-end tests meet it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use usos_sim::profiles::Profile;
+use usos_sim::server::{router, ServerOptions};
+use usos_sim::sim::Delays;
+use usos_sim::world::SharedWorld;
+
+fn app_with(profile: Profile, delays: Delays, control: bool) -> Router {
+    let world = SharedWorld::new(profile, delays, true);
+    router(
+        world,
+        &ServerOptions {
+            dist: PathBuf::from("/nonexistent"),
+            control,
+        },
+    )
+}
+
+fn app(profile: Profile) -> Router {
+    app_with(
+        profile,
+        Delays {
+            pending_ms: 60_000,
+            processing_ms: 60_000,
+        },
+        true,
+    )
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, body, content_type)
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, body, content_type) =
+        send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(content_type, "application/json; charset=utf-8", "{uri}");
+    (status, body)
+}
+
+async fn post_form(app: &Router, uri: &str, form: &str) -> (StatusCode, Value) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    let (status, body, _) = send(app, request).await;
+    (status, body)
+}
+
+async fn post_json(app: &Router, uri: &str, body: Value) -> (StatusCode, Value) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let (status, body, _) = send(app, request).await;
+    (status, body)
+}
+
+const MCARD_ALL: &str =
+    "/services/cards/mcard?fields=why_cannot_order|planned_expiration_date|why_cannot_revoke|orders";
+const ORDER_FIELDS: &str =
+    "id|order_date|status|expiration_date|student_number|token|distribution_pass";
+
+#[tokio::test]
+async fn installation_reports_mcards_support() {
+    let app = app(Profile::Eligible);
+    let (status, body) = get(&app, "/services/apisrv/installation?fields=mcards_support").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"mcards_support": true}));
+    post_json(&app, "/_sim/reset", json!({"mcards_support": false})).await;
+    let (_, body) = get(&app, "/services/apisrv/installation?fields=mcards_support").await;
+    assert_eq!(body, json!({"mcards_support": false}));
+}
+
+#[tokio::test]
+async fn mcard_of_an_eligible_student() {
+    let app = app(Profile::Eligible);
+    let (status, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["why_cannot_order"], Value::Null);
+    assert!(body["planned_expiration_date"]
+        .as_str()
+        .unwrap()
+        .ends_with("-31"));
+    assert_eq!(
+        body["why_cannot_revoke"]["en"],
+        "you have no order or mLegitymacja that can be cancelled"
+    );
+    assert_eq!(body["orders"], json!([]));
+}
+
+#[tokio::test]
+async fn fields_selects_exactly_what_is_asked() {
+    let app = app(Profile::NoPhoto);
+    let (_, body) = get(&app, "/services/cards/mcard?fields=why_cannot_order").await;
+    assert_eq!(
+        body,
+        json!({"why_cannot_order": {"pl": "brak zdjęcia", "en": "no photo"}})
+    );
+    let (status, body) = get(
+        &app,
+        "/services/cards/mcard?fields=why_cannot_order%7Cnonsense",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "param_invalid");
+    assert_eq!(body["param_name"], "fields");
+    assert!(body["message"].as_str().unwrap().contains("nonsense"));
+    let (status, body) = get(&app, "/services/cards/mcard").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "param_missing");
+    assert_eq!(body["param_name"], "fields");
+}
+
+#[tokio::test]
+async fn every_profile_that_cannot_order_says_why_and_is_refused() {
+    for profile in Profile::ALL {
+        let app = app(profile);
+        let (_, body) = get(&app, MCARD_ALL).await;
+        match profile.reason_cannot_order() {
+            Some(reason) => {
+                assert_eq!(body["why_cannot_order"]["pl"], reason.pl, "{profile:?}");
+                assert_eq!(body["planned_expiration_date"], Value::Null);
+                let (status, body) = post_form(&app, "/services/cards/make_mcard_order", "").await;
+                assert_eq!(status, StatusCode::BAD_REQUEST);
+                assert_eq!(body["error"], "cannot_order");
+            }
+            None => assert_eq!(body["why_cannot_order"], Value::Null, "{profile:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_order_is_placed_listed_and_counted() {
+    let app = app(Profile::Eligible);
+    let (status, body) = post_form(&app, "/services/cards/make_mcard_order", "").await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"success": true})));
+    let (_, body) = get(&app, MCARD_ALL).await;
+    let order = &body["orders"][0];
+    assert_eq!(order["status"], "pending");
+    assert_eq!(
+        order.as_object().unwrap().len(),
+        4,
+        "id, order_date, status, expiration_date"
+    );
+    assert!(order["order_date"].as_str().unwrap().len() == 19);
+    assert_eq!(
+        body["why_cannot_order"]["en"],
+        "you already have an order in progress"
+    );
+    assert_eq!(body["why_cannot_revoke"], Value::Null);
+    // A second order is refused while the first is open.
+    let (status, _) = post_form(&app, "/services/cards/make_mcard_order", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, state) = get(&app, "/_sim/state").await;
+    assert_eq!(state["orders_placed"], 1);
+}
+
+#[tokio::test]
+async fn state_changing_methods_need_post() {
+    let app = app(Profile::Eligible);
+    let (status, body) = get(&app, "/services/cards/make_mcard_order").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"], "method_not_allowed");
+    let (_, state) = get(&app, "/_sim/state").await;
+    assert_eq!(state["orders_placed"], 0);
+    let (status, body) = get(&app, "/services/cards/nope?fields=x").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "method_not_found");
+}
+
+#[tokio::test]
+async fn the_ministry_processes_an_order_and_mobywatel_activates_it() {
+    let app = app_with(
+        Profile::Eligible,
+        Delays {
+            pending_ms: 150,
+            processing_ms: 150,
+        },
+        true,
+    );
+    post_form(&app, "/services/cards/make_mcard_order", "").await;
+    let (_, body) = get(&app, MCARD_ALL).await;
+    let id = body["orders"][0]["id"].as_str().unwrap().to_owned();
+    let order_uri = format!("/services/cards/mcard_order?order_id={id}&fields={ORDER_FIELDS}");
+
+    let (_, order) = get(&app, &order_uri).await;
+    assert_eq!(order["status"], "pending");
+    assert_eq!(order["token"], Value::Null);
+    assert_eq!(order["distribution_pass"], Value::Null);
+    assert_eq!(order["student_number"], "123456");
+
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (_, order) = get(&app, &order_uri).await;
+    assert_eq!(order["status"], "in_progress");
+
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let (_, order) = get(&app, &order_uri).await;
+    assert_eq!(order["status"], "ready");
+    let token = order["token"].as_str().unwrap().to_owned();
+    let pass = order["distribution_pass"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 32);
+    assert_eq!(pass.chars().count(), 8);
+
+    let (status, body) = post_json(
+        &app,
+        "/_sim/activate",
+        json!({"token": token, "distribution_pass": "zzzzzzzz"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("wrong_code"))
+    );
+    let (status, body) = post_json(
+        &app,
+        "/_sim/activate",
+        json!({"token": "0".repeat(32), "distribution_pass": pass}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("unknown_token"))
+    );
+    let (status, _) = post_json(
+        &app,
+        "/_sim/activate",
+        json!({"token": token, "distribution_pass": pass}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (_, order) = get(&app, &order_uri).await;
+    assert_eq!(order["status"], "received");
+    assert_eq!(
+        order["token"],
+        Value::Null,
+        "the codes are shown only while ready"
+    );
+}
+
+#[tokio::test]
+async fn mcard_order_errors() {
+    let app = app(Profile::Eligible);
+    let (status, body) = get(
+        &app,
+        &format!("/services/cards/mcard_order?order_id=999&fields={ORDER_FIELDS}"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("object_not_found"))
+    );
+    let (status, body) = get(&app, "/services/cards/mcard_order?fields=id").await;
+    assert_eq!(
+        (status, body["param_name"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("order_id"))
+    );
+}
+
+#[tokio::test]
+async fn revoke_cancels_open_orders_once() {
+    let app = app(Profile::Eligible);
+    post_form(&app, "/services/cards/make_mcard_order", "").await;
+    let (_, body) = get(&app, MCARD_ALL).await;
+    let id = body["orders"][0]["id"].as_str().unwrap().to_owned();
+    let (status, body) = post_form(
+        &app,
+        "/services/cards/revoke_mcard",
+        &format!("order_id={id}"),
+    )
+    .await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"success": true})));
+    let (_, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(body["orders"][0]["status"], "cancelled");
+    assert_eq!(body["why_cannot_order"], Value::Null, "may order again");
+    let (status, body) = post_form(
+        &app,
+        "/services/cards/revoke_mcard",
+        &format!("order_id={id}"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("param_invalid"))
+    );
+    let (status, body) = post_form(&app, "/services/cards/revoke_mcard", "order_id=31337").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("object_not_found"))
+    );
+    let (status, body) = post_form(&app, "/services/cards/revoke_mcard", "").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("param_missing"))
+    );
+}
+
+#[tokio::test]
+async fn expiring_card_allows_the_next_order_and_the_university_can_revoke() {
+    let app = app(Profile::Expiring);
+    let (_, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(body["orders"][0]["status"], "received");
+    assert_eq!(body["why_cannot_order"], Value::Null);
+    assert!(body["planned_expiration_date"].is_string());
+    let (status, _) = post_json(&app, "/_sim/university-revoke", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(body["orders"][0]["status"], "revoked");
+}
+
+#[tokio::test]
+async fn reset_switches_the_student_and_rejects_unknown_profiles() {
+    let app = app(Profile::Eligible);
+    let (status, body) = post_json(&app, "/_sim/reset", json!({"profile": "revoked"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["profile"], "revoked");
+    let (_, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(body["orders"][0]["status"], "revoked");
+    assert_eq!(
+        body["why_cannot_order"]["pl"],
+        "brak aktywnego statusu studenta"
+    );
+    let (status, body) = post_json(&app, "/_sim/reset", json!({"profile": "nobody"})).await;
+    assert_eq!(
+        (status, body["param_name"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("profile"))
+    );
+    let (status, _) = post_json(&app, "/_sim/reset", json!({"bogus": 1})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, list) = get(&app, "/_sim/profiles").await;
+    assert_eq!(list.as_array().unwrap().len(), Profile::ALL.len());
+}
+
+#[tokio::test]
+async fn controls_are_off_unless_asked_for() {
+    let app = app_with(Profile::Eligible, Delays::default(), false);
+    let (status, body) = get(&app, "/_sim/state").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("control_disabled"))
+    );
+    let (status, _) = post_json(
+        &app,
+        "/_sim/activate",
+        json!({"token": "x", "distribution_pass": "y"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
