@@ -1,10 +1,10 @@
 //! The widget's root: settings, shared state, and the page.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
 
 use crate::api::ApiClient;
+use crate::components::help_dialog::{HelpButton, HelpDialog};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::order_panel::OrderPanel;
 use crate::config::Config;
@@ -18,18 +18,24 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let store = Store::new(ApiClient::new(&config.api_base));
     provide_context(store);
-    store.refresh();
+    provide_context(config);
+    store.start();
+    // Whether the help panel was opened by the button (then "close" goes
+    // back in history) or by its address (then it goes to the panel).
+    let help_opened_here = StoredValue::new(false);
 
     view! {
         <Router>
             <div class="mlg" lang=move || lang.get().tag()>
                 <header class="mlg-header">
                     <span class="mlg-header__title">"mLegitymacja"</span>
-                    <LanguageSwitch/>
+                    <div class="mlg-header__tools">
+                        <HelpButton opened_here=help_opened_here/>
+                        <LanguageSwitch/>
+                    </div>
                 </header>
-                <Routes fallback=OrderPanel>
-                    <Route path=path!("/") view=OrderPanel/>
-                </Routes>
+                <OrderPanel/>
+                <HelpDialog opened_here=help_opened_here/>
             </div>
         </Router>
     }

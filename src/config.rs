@@ -2,6 +2,36 @@
 
 use crate::i18n::Lang;
 
+/// Who helps students with mLegitymacja at this university.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpContact {
+    /// Written to follow "kontaktuj się z" (instrumental case), e.g. "Działem IT UIK".
+    pub name_pl: String,
+    /// Written to follow "contact", e.g. "the UIK IT Department".
+    pub name_en: String,
+    pub email: String,
+}
+
+impl HelpContact {
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Pl => &self.name_pl,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+impl Default for HelpContact {
+    /// The contact from the university's instruction.
+    fn default() -> HelpContact {
+        HelpContact {
+            name_pl: "Działem IT UIK".to_owned(),
+            name_en: "the UIK IT Department".to_owned(),
+            email: "pomoc.it@ignatianum.edu.pl".to_owned(),
+        }
+    }
+}
+
 /// Settings that differ between universities and pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -9,6 +39,8 @@ pub struct Config {
     pub api_base: String,
     /// The language the widget starts in.
     pub lang: Lang,
+    /// Shown where a student may need a person's help.
+    pub contact: HelpContact,
 }
 
 /// The language to start in: the page's `<html lang>`, else the first of the
@@ -41,6 +73,7 @@ impl Config {
         Config {
             api_base: "/".to_owned(),
             lang: choose_lang(page_lang.as_deref(), &browser_langs),
+            contact: HelpContact::default(),
         }
     }
 }

@@ -5,8 +5,10 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod qr;
 pub mod store;

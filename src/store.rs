@@ -1,11 +1,19 @@
-//! The widget's state: what the API last told us, and what went wrong since.
-//! A failed request never clears what the student already sees.
+//! The widget's state and everything that changes it: reading USOS, ordering,
+//! cancelling, and polling by itself while an order is on its way.
+//!
+//! A failed request never clears what the student already sees, and an order
+//! is never sent twice: the button stays busy until the order has been read
+//! back from USOS.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::types::Mcard;
+use crate::api::types::{Mcard, OrderDetails, Success};
 use crate::api::{ApiClient, ApiError};
+use crate::browser;
+use crate::domain::polling::{next_poll_ms, PollInput};
 
 /// Whether this university issues mLegitymacja through USOS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,17 +24,45 @@ pub enum Support {
     NotOffered,
 }
 
-/// Signals shared by the widget's components.
+/// A one-line confirmation of what just happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Ordered,
+    StatusUpdated,
+    OrderCancelled,
+    CardCancelled,
+}
+
+/// What is being cancelled, which decides the words used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelKind {
+    Order,
+    Card,
+}
+
+/// Signals shared by the widget's components, and the actions on them.
 #[derive(Clone, Copy)]
 pub struct Store {
-    pub client: StoredValue<ApiClient>,
+    client: StoredValue<ApiClient>,
     pub support: RwSignal<Support>,
     /// The last `mcard` answer that decoded; kept through failures.
     pub mcard: RwSignal<Option<Mcard>>,
+    /// The ready order's QR token and activation code; only in memory.
+    pub details: RwSignal<Option<OrderDetails>>,
     /// The last failure, cleared by the next success.
     pub problem: RwSignal<Option<ApiError>>,
-    /// A read is under way.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Polish time of the last successful check.
+    pub checked_at: RwSignal<Option<String>>,
+    /// A read of `mcard` is under way.
     pub loading: RwSignal<bool>,
+    /// An order is being placed and read back: the order button is busy.
+    pub ordering: RwSignal<bool>,
+    /// A cancellation is under way.
+    pub cancelling: RwSignal<bool>,
+    failures: StoredValue<u32>,
+    retry_after_s: StoredValue<Option<u32>>,
+    timer: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl Store {
@@ -35,44 +71,181 @@ impl Store {
             client: StoredValue::new(client),
             support: RwSignal::new(Support::Unknown),
             mcard: RwSignal::new(None),
+            details: RwSignal::new(None),
             problem: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            checked_at: RwSignal::new(None),
             loading: RwSignal::new(false),
+            ordering: RwSignal::new(false),
+            cancelling: RwSignal::new(false),
+            failures: StoredValue::new(0),
+            retry_after_s: StoredValue::new(None),
+            timer: StoredValue::new(None),
         }
     }
 
-    /// Asks whether mLegitymacja is offered (once), then reads `mcard`.
-    pub fn refresh(self) {
-        if self.loading.get_untracked() {
+    /// Starts the widget: the first read, and checks whenever the tab becomes
+    /// visible or the browser comes back online.
+    pub fn start(self) {
+        browser::listen("visibilitychange", true, move || {
+            if browser::page_visible() {
+                self.check(false);
+            } else {
+                self.stop_timer();
+            }
+        });
+        browser::listen("online", false, move || self.check(false));
+        browser::listen("offline", false, move || self.stop_timer());
+        self.check(false);
+    }
+
+    /// Reads the state from USOS now; `manual` when the student asked for it.
+    pub fn check(self, manual: bool) {
+        if self.loading.get_untracked() || self.ordering.get_untracked() {
             return;
         }
+        self.stop_timer();
         self.loading.set(true);
         spawn_local(async move {
             let result = self.read().await;
             self.loading.set(false);
-            match result {
-                Ok(()) => self.problem.set(None),
-                Err(error) => {
-                    leptos::logging::warn!("mLegitymacja: {error}");
-                    self.problem.set(Some(error));
-                }
+            if result.is_ok() && manual {
+                self.notice.set(Some(Notice::StatusUpdated));
             }
+            self.settle(result);
         });
     }
 
+    /// "Zamów mLegitymację": sends exactly one order, then reads it back.
+    pub fn place_order(self) {
+        self.change(self.ordering, Notice::Ordered, |client| async move {
+            client.make_mcard_order().await
+        });
+    }
+
+    /// "Anuluj zamówienie" / "Anuluj mLegitymację", once the student confirmed.
+    pub fn cancel(self, order_id: String, kind: CancelKind) {
+        let notice = match kind {
+            CancelKind::Order => Notice::OrderCancelled,
+            CancelKind::Card => Notice::CardCancelled,
+        };
+        self.change(self.cancelling, notice, |client| async move {
+            client.revoke_mcard(&order_id).await
+        });
+    }
+
+    /// Sends one request that changes state (a POST, never retried), then
+    /// reads USOS again whatever came back: USOS is the truth, and `busy`
+    /// stays set until it has been read, so a lost answer never leads to a
+    /// second press sending a second request.
+    fn change<F, Fut>(self, busy: RwSignal<bool>, done: Notice, request: F)
+    where
+        F: FnOnce(ApiClient) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<Success, ApiError>> + 'static,
+    {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        self.stop_timer();
+        self.notice.set(None);
+        spawn_local(async move {
+            let changed = request(self.client.get_value()).await;
+            let read = self.read().await;
+            if changed.is_ok() {
+                self.notice.set(Some(done));
+            }
+            busy.set(false);
+            self.settle(changed.map(|_| ()).and(read));
+        });
+    }
+
+    /// Records how a round of requests ended and plans the next check.
+    fn settle(self, result: Result<(), ApiError>) {
+        match result {
+            Ok(()) => {
+                self.failures.set_value(0);
+                self.retry_after_s.set_value(None);
+                self.problem.set(None);
+                self.checked_at.set(browser::poland_clock());
+            }
+            Err(error) => {
+                leptos::logging::warn!("mLegitymacja: {error}");
+                self.failures.update_value(|n| *n += 1);
+                if let ApiError::Http { retry_after, .. } = &error {
+                    self.retry_after_s.set_value(*retry_after);
+                }
+                self.problem.set(Some(error));
+            }
+        }
+        self.schedule_next();
+    }
+
+    /// Reads `installation` (until answered), `mcard`, and the ready order's codes.
     async fn read(self) -> Result<(), ApiError> {
         let client = self.client.get_value();
         if self.support.get_untracked() == Support::Unknown {
             let installation = client.installation().await?;
-            if !installation.mcards_support {
-                self.support.set(Support::NotOffered);
-                return Ok(());
-            }
-            self.support.set(Support::Offered);
+            self.support.set(if installation.mcards_support {
+                Support::Offered
+            } else {
+                Support::NotOffered
+            });
         }
-        if self.support.get_untracked() == Support::Offered {
-            let mcard = client.mcard().await?;
-            self.mcard.set(Some(mcard));
+        if self.support.get_untracked() != Support::Offered {
+            return Ok(());
+        }
+        let mcard = client.mcard().await?;
+        let ready = mcard
+            .latest_order()
+            .filter(|o| o.status.may_add_to_mobywatel())
+            .map(|o| o.id.clone());
+        self.mcard.set(Some(mcard));
+        match ready {
+            Some(id) => {
+                let known = self
+                    .details
+                    .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == id));
+                if !known {
+                    let details = client.mcard_order(&id).await?;
+                    self.details.set(Some(details));
+                }
+            }
+            None => self.details.set(None),
         }
         Ok(())
+    }
+
+    fn schedule_next(self) {
+        self.stop_timer();
+        if self.support.get_untracked() == Support::NotOffered {
+            return;
+        }
+        let input = PollInput {
+            status: self.mcard.with_untracked(|m| {
+                m.as_ref()
+                    .and_then(|m| m.latest_order())
+                    .map(|o| o.status.clone())
+            }),
+            failures: self.failures.get_value(),
+            retry_after_s: self.retry_after_s.get_value(),
+            visible: browser::page_visible(),
+            online: browser::online(),
+            jitter_permille: browser::random_permille(),
+        };
+        if let Some(millis) = next_poll_ms(&input) {
+            let handle = set_timeout_with_handle(
+                move || self.check(false),
+                Duration::from_millis(u64::from(millis)),
+            );
+            self.timer.set_value(handle.ok());
+        }
+    }
+
+    fn stop_timer(self) {
+        if let Some(handle) = self.timer.get_value() {
+            handle.clear();
+        }
+        self.timer.set_value(None);
     }
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::use_lang;
+use crate::components::{texts, use_lang};
 use crate::i18n::Lang;
 
 /// PL | EN: one button per language, the current one pressed.
@@ -8,7 +8,7 @@ use crate::i18n::Lang;
 pub fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <div class="mlg-lang" role="group" aria-label=move || lang.get().texts().language_switch>
+        <div class="mlg-lang" role="group" aria-label=move || texts(lang).language_switch>
             {Lang::ALL
                 .into_iter()
                 .map(|option| {

@@ -1,18 +1,65 @@
 //! The widget's visible pieces, one per file. They show signals and send
-//! events; every decision is made in `domain` or `api`.
+//! events; every decision is made in `domain`, `api` or the store.
 
+pub mod activation_steps;
+pub mod confirm_dialog;
+pub mod contact;
+pub mod copy_button;
 pub mod eligibility;
+pub mod help_dialog;
+pub mod history;
 pub mod language_switch;
+pub mod order_button;
+pub mod order_card;
 pub mod order_panel;
-pub mod order_summary;
+pub mod outcome;
 pub mod problem_notice;
+pub mod qr_code;
 pub mod status_badge;
+pub mod status_check;
 
+use leptos::html::Dialog;
 use leptos::prelude::*;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Texts};
+use crate::store::Store;
 
 /// The language the student chose, provided by the app.
 pub fn use_lang() -> RwSignal<Lang> {
     expect_context::<RwSignal<Lang>>()
+}
+
+/// The texts of the chosen language, read reactively.
+pub fn texts(lang: RwSignal<Lang>) -> &'static Texts {
+    lang.get().texts()
+}
+
+/// The widget's shared state.
+pub fn use_store() -> Store {
+    expect_context::<Store>()
+}
+
+/// A value that follows `source` and keeps its last value while `source` has
+/// none, e.g. while the part of the page showing it is being taken down.
+pub fn keep_last<T>(initial: T, source: impl Fn() -> Option<T> + Send + Sync + 'static) -> Memo<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |previous: Option<&T>| {
+        source().unwrap_or_else(|| previous.cloned().unwrap_or_else(|| initial.clone()))
+    })
+}
+
+/// Keeps a modal `<dialog>` open exactly while `open` says so.
+pub fn sync_modal(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + 'static) {
+    Effect::new(move |_| {
+        let want_open = open();
+        if let Some(dialog) = dialog.get() {
+            if want_open && !dialog.open() {
+                let _ = dialog.show_modal();
+            } else if !want_open && dialog.open() {
+                dialog.close();
+            }
+        }
+    });
 }

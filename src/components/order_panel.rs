@@ -1,40 +1,78 @@
 use leptos::prelude::*;
 
 use crate::components::eligibility::Eligibility;
-use crate::components::order_summary::OrderSummaryView;
+use crate::components::history::History;
+use crate::components::order_card::OrderCard;
 use crate::components::problem_notice::ProblemNotice;
-use crate::components::use_lang;
-use crate::store::{Store, Support};
+use crate::components::{keep_last, texts, use_lang, use_store};
+use crate::domain::overview::Overview;
+use crate::store::{Notice, Support};
 
-/// "Zamówienie mLegitymacji": eligibility and the newest order.
+/// "Zamówienie mLegitymacji": what just happened, what went wrong, the
+/// newest order, whether the student may order, and earlier orders.
 #[component]
 pub fn OrderPanel() -> impl IntoView {
     let lang = use_lang();
-    let store = expect_context::<Store>();
-    let retry = Callback::new(move |()| store.refresh());
+    let store = use_store();
+    let overview = Memo::new(move |_| store.mcard.with(|m| m.as_ref().map(Overview::of)));
+    // Each part is rebuilt only when what it depends on changes, not on
+    // every poll.
+    let current_id = Memo::new(move |_| {
+        overview.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.current.as_ref().map(|c| c.id.clone()))
+        })
+    });
+    let eligibility = Memo::new(move |_| {
+        overview.with(|o| {
+            o.as_ref()
+                .filter(|o| o.shows_eligibility())
+                .map(|o| o.may_order_next_card)
+        })
+    });
+    let mcard_shown = Memo::new(move |_| store.mcard.get().is_some());
+    let notice = move || {
+        let t = texts(lang);
+        store.notice.get().map(|n| match n {
+            Notice::Ordered => t.ordered,
+            Notice::StatusUpdated => t.status_updated,
+            Notice::OrderCancelled => t.order_cancelled,
+            Notice::CardCancelled => t.card_cancelled,
+        })
+    };
     view! {
-        <section class="mlg-panel" aria-busy=move || store.loading.get().to_string()>
-            <h2 class="mlg-panel__heading">{move || lang.get().texts().heading}</h2>
-            {move || store.problem.get().map(|problem| view! { <ProblemNotice problem on_retry=retry/> })}
-            {move || match (store.support.get(), store.mcard.get()) {
-                (Support::NotOffered, _) => view! {
-                    <p class="mlg-notice" data-test="unsupported">{move || lang.get().texts().unsupported}</p>
+        <section class="mlg-panel" aria-labelledby="mlg-panel-title">
+            <h2 class="mlg-panel__heading" id="mlg-panel-title">{move || texts(lang).heading}</h2>
+            <p class="mlg-notice" role="status" data-test="notice">{notice}</p>
+            {move || store.problem.get().map(|problem| view! { <ProblemNotice problem/> })}
+            {move || match store.support.get() {
+                Support::NotOffered => view! {
+                    <p class="mlg-unsupported" data-test="unsupported">{move || texts(lang).unsupported}</p>
                 }
                 .into_any(),
-                (_, Some(mcard)) => {
-                    let latest = mcard.latest_order().cloned();
-                    view! {
-                        <Eligibility mcard/>
-                        {latest.map(|order| view! { <OrderSummaryView order/> })}
-                    }
-                    .into_any()
-                }
-                (_, None) if store.problem.get().is_none() => view! {
-                    <p class="mlg-loading" data-test="loading">{move || lang.get().texts().loading}</p>
+                _ if !mcard_shown.get() && store.problem.get().is_none() => view! {
+                    <p class="mlg-loading" data-test="loading">{move || texts(lang).loading}</p>
                 }
                 .into_any(),
-                (_, None) => ().into_any(),
+                _ => ().into_any(),
             }}
+            {move || {
+                current_id.get()?;
+                let current = move || overview.with(|o| o.as_ref().and_then(|o| o.current.clone()));
+                let order = keep_last(current()?, current);
+                let may_cancel = Signal::derive(move || {
+                    overview.with(|o| o.as_ref().is_some_and(|o| o.may_cancel))
+                });
+                Some(view! { <OrderCard order may_cancel/> })
+            }}
+            {move || {
+                let next_card = eligibility.get()?;
+                let mcard = keep_last(store.mcard.get_untracked()?, move || store.mcard.get());
+                Some(view! { <Eligibility mcard next_card/> })
+            }}
+            <History orders=Signal::derive(move || {
+                overview.with(|o| o.as_ref().map(|o| o.earlier.clone()).unwrap_or_default())
+            })/>
         </section>
     }
 }

@@ -152,6 +152,29 @@ impl DateTime {
     }
 }
 
+/// A span of waiting, rounded to what a person cares about:
+/// "45 s", "3 min 20 s", "1 h 5 min".
+pub fn format_waiting(seconds: i64, lang: Lang) -> String {
+    let seconds = seconds.max(0);
+    let (h, m, s) = (seconds / 3_600, seconds % 3_600 / 60, seconds % 60);
+    let (hours, minutes) = match lang {
+        Lang::Pl => ("godz.", "min"),
+        Lang::En => ("h", "min"),
+    };
+    if h > 0 {
+        format!("{h} {hours} {m} {minutes}")
+    } else if m > 0 {
+        format!("{m} {minutes} {s} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// A time of day as "HH:MM:SS".
+pub fn format_clock(hour: u32, minute: u32, second: u32) -> String {
+    format!("{hour:02}:{minute:02}:{second:02}")
+}
+
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
@@ -209,6 +232,16 @@ mod tests {
         assert!(Date::parse("2024-02-29").is_ok());
         assert!(Date::parse("2025-02-29").is_err());
         assert!(DateTime::parse("2025-10-31 10:00").is_err());
+    }
+
+    #[test]
+    fn formats_waiting_and_clock() {
+        assert_eq!(format_waiting(-5, Lang::Pl), "0 s");
+        assert_eq!(format_waiting(45, Lang::Pl), "45 s");
+        assert_eq!(format_waiting(200, Lang::Pl), "3 min 20 s");
+        assert_eq!(format_waiting(3_900, Lang::Pl), "1 godz. 5 min");
+        assert_eq!(format_waiting(3_900, Lang::En), "1 h 5 min");
+        assert_eq!(format_clock(7, 4, 9), "07:04:09");
     }
 
     #[test]

@@ -2,4 +2,6 @@
 //! every rule is tested natively.
 
 pub mod dates;
+pub mod overview;
+pub mod polling;
 pub mod status;

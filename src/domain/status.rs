@@ -87,6 +87,14 @@ impl OrderStatus {
         self.texts(lang).map(|(_, meaning)| meaning)
     }
 
+    /// [`Self::meaning`] as a sentence of its own, starting with a capital.
+    pub fn explanation(&self, lang: Lang) -> Option<String> {
+        let meaning = self.meaning(lang)?;
+        let mut chars = meaning.chars();
+        let first = chars.next()?;
+        Some(first.to_uppercase().chain(chars).collect())
+    }
+
     fn texts(&self, lang: Lang) -> Option<(&'static str, &'static str)> {
         let StatusTexts {
             pending,
@@ -213,6 +221,15 @@ mod tests {
         );
         assert_eq!(OrderStatus::Ready.label(Lang::En), "Ready to collect");
         assert_eq!(OrderStatus::Cancelled.label(Lang::En), "Cancelled by you");
+    }
+
+    #[test]
+    fn explanations_are_sentences() {
+        assert_eq!(
+            OrderStatus::Pending.explanation(Lang::Pl).unwrap(),
+            "Użytkownik złożył zamówienie, uczelnia nie przekazała go jeszcze do systemu MC."
+        );
+        assert_eq!(OrderStatus::Unknown("x".into()).explanation(Lang::Pl), None);
     }
 
     #[test]

@@ -1,0 +1,103 @@
+//! The few browser facts and capabilities the widget needs, each a thin
+//! function over `web_sys`, so the rest of the code stays plain Rust.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::domain::dates::{format_clock, DateTime};
+
+/// The wall-clock time in Poland now, whatever the browser's time zone:
+/// USOS's dates are in Polish time.
+pub fn poland_now() -> Option<DateTime> {
+    let options = Object::new();
+    Reflect::set(&options, &"timeZone".into(), &"Europe/Warsaw".into()).ok()?;
+    Reflect::set(&options, &"hourCycle".into(), &"h23".into()).ok()?;
+    // Swedish writes dates the ISO way: "2025-09-03 22:18:00".
+    let text: String = js_sys::Date::new_0()
+        .to_locale_string("sv-SE", &options)
+        .into();
+    DateTime::parse(&text).ok()
+}
+
+/// Polish time of day now, "HH:MM:SS", for "last checked": the same clock as
+/// every date USOS shows.
+pub fn poland_clock() -> Option<String> {
+    poland_now().map(|t| format_clock(t.hour.into(), t.minute.into(), t.second.into()))
+}
+
+/// A number in [0, 1000), for jitter.
+pub fn random_permille() -> u32 {
+    (js_sys::Math::random() * 1000.0) as u32 % 1000
+}
+
+/// The tab is visible.
+pub fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| !d.hidden())
+}
+
+/// The browser believes it is online.
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Calls `handler` on every `event` of the document (`document` true) or the
+/// window, for the life of the page.
+pub fn listen(event: &str, on_document: bool, handler: impl FnMut() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let target: web_sys::EventTarget = if on_document {
+        match window.document() {
+            Some(document) => document.into(),
+            None => return,
+        }
+    } else {
+        window.into()
+    };
+    let closure = Closure::<dyn FnMut()>::new(handler);
+    if target
+        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        // The widget lives as long as the page: the listener does too.
+        closure.forget();
+    }
+}
+
+/// Puts `text` on the clipboard: the async Clipboard API where there is one,
+/// else a hidden text area and `execCommand("copy")`. `true` on success.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = Reflect::get(&window.navigator(), &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined() && !c.is_null());
+    if let Some(clipboard) = clipboard {
+        let clipboard: web_sys::Clipboard = clipboard.unchecked_into();
+        if JsFuture::from(clipboard.write_text(text)).await.is_ok() {
+            return true;
+        }
+    }
+    copy_with_text_area(&window, text).unwrap_or(false)
+}
+
+fn copy_with_text_area(window: &web_sys::Window, text: &str) -> Result<bool, JsValue> {
+    let document = window.document().ok_or(JsValue::NULL)?;
+    let area: web_sys::HtmlTextAreaElement = document.create_element("textarea")?.unchecked_into();
+    area.set_value(text);
+    area.set_attribute("readonly", "")?;
+    area.set_attribute("aria-hidden", "true")?;
+    area.set_class_name("mlg-offscreen");
+    let body = document.body().ok_or(JsValue::NULL)?;
+    body.append_child(&area)?;
+    area.select();
+    let html: web_sys::HtmlDocument = document.unchecked_into();
+    let copied = html.exec_command("copy").unwrap_or(false);
+    area.remove();
+    Ok(copied)
+}
