@@ -4,39 +4,80 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 
 use crate::api::ApiClient;
-use crate::components::help_dialog::{HelpButton, HelpDialog};
+use crate::components::help_dialog::{local_help_nav, routed_help_nav, HelpButton, HelpDialog};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::order_panel::OrderPanel;
-use crate::config::Config;
+use crate::config::{Config, Routing, SettingError};
+use crate::i18n::Lang;
 use crate::store::Store;
 
-/// The whole widget.
+/// The whole widget, configured.
 #[component]
-pub fn App() -> impl IntoView {
-    let config = Config::from_page();
+pub fn App(config: Config) -> impl IntoView {
     let lang = RwSignal::new(config.lang);
     provide_context(lang);
-    let store = Store::new(ApiClient::new(&config.api_base));
+    let store = Store::new(ApiClient::from_config(&config), config.polling);
     provide_context(store);
+    let routing = config.routing;
     provide_context(config);
     store.start();
-    // Whether the help panel was opened by the button (then "close" goes
-    // back in history) or by its address (then it goes to the panel).
-    let help_opened_here = StoredValue::new(false);
 
     view! {
-        <Router>
-            <div class="mlg" lang=move || lang.get().tag()>
-                <header class="mlg-header">
-                    <span class="mlg-header__title">"mLegitymacja"</span>
-                    <div class="mlg-header__tools">
-                        <HelpButton opened_here=help_opened_here/>
-                        <LanguageSwitch/>
-                    </div>
-                </header>
-                <OrderPanel/>
-                <HelpDialog opened_here=help_opened_here/>
+        <div class="mlg" lang=move || lang.get().tag()>
+            {match routing {
+                // Only a widget that owns the page may use the router: it
+                // listens to every link click and rewrites the URL.
+                Routing::Path => view! {
+                    <Router>
+                        <RoutedWidget/>
+                    </Router>
+                }
+                .into_any(),
+                Routing::None => {
+                    provide_context(local_help_nav());
+                    view! { <Widget/> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The widget inside the router: the help panel follows the address.
+#[component]
+fn RoutedWidget() -> impl IntoView {
+    provide_context(routed_help_nav());
+    view! { <Widget/> }
+}
+
+/// Header, order panel and help panel.
+#[component]
+fn Widget() -> impl IntoView {
+    view! {
+        <header class="mlg-header">
+            <span class="mlg-header__title">"mLegitymacja"</span>
+            <div class="mlg-header__tools">
+                <HelpButton/>
+                <LanguageSwitch/>
             </div>
-        </Router>
+        </header>
+        <OrderPanel/>
+        <HelpDialog/>
+    }
+}
+
+/// Shown instead of the widget when the page's settings cannot be used.
+#[component]
+pub fn SettingsProblem(errors: Vec<SettingError>, lang: Lang) -> impl IntoView {
+    let t = lang.texts();
+    view! {
+        <div class="mlg" lang=lang.tag()>
+            <div class="mlg-problem" role="alert" data-test="settings-problem">
+                <p class="mlg-problem__what">{t.settings_problem}</p>
+                <p class="mlg-problem__todo">{t.settings_problem_todo}</p>
+                <ul class="mlg-problem__list">
+                    {errors.into_iter().map(|e| view! { <li><code>{e.to_string()}</code></li> }).collect_view()}
+                </ul>
+            </div>
+        </div>
     }
 }

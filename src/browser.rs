@@ -69,8 +69,9 @@ pub fn listen(event: &str, on_document: bool, handler: impl FnMut() + 'static) {
 }
 
 /// Puts `text` on the clipboard: the async Clipboard API where there is one,
-/// else a hidden text area and `execCommand("copy")`. `true` on success.
-pub async fn copy_text(text: &str) -> bool {
+/// else a hidden text area beside `button` and `execCommand("copy")`, after
+/// which focus returns to `button`. `true` on success.
+pub async fn copy_text(text: &str, button: &web_sys::HtmlElement) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
@@ -83,18 +84,28 @@ pub async fn copy_text(text: &str) -> bool {
             return true;
         }
     }
-    copy_with_text_area(&window, text).unwrap_or(false)
+    let copied = copy_with_text_area(&window, text, button).unwrap_or(false);
+    let _ = button.focus();
+    copied
 }
 
-fn copy_with_text_area(window: &web_sys::Window, text: &str) -> Result<bool, JsValue> {
+fn copy_with_text_area(
+    window: &web_sys::Window,
+    text: &str,
+    button: &web_sys::HtmlElement,
+) -> Result<bool, JsValue> {
     let document = window.document().ok_or(JsValue::NULL)?;
     let area: web_sys::HtmlTextAreaElement = document.create_element("textarea")?.unchecked_into();
     area.set_value(text);
     area.set_attribute("readonly", "")?;
     area.set_attribute("aria-hidden", "true")?;
-    area.set_class_name("mlg-offscreen");
-    let body = document.body().ok_or(JsValue::NULL)?;
-    body.append_child(&area)?;
+    // Styled through the CSSOM, which a strict CSP allows, unlike a style attribute.
+    let style = area.style();
+    for (property, value) in [("position", "fixed"), ("top", "-1000px"), ("opacity", "0")] {
+        style.set_property(property, value)?;
+    }
+    // Beside the button, inside the widget's shadow root, not in the host page.
+    button.after_with_node_1(&area)?;
     area.select();
     let html: web_sys::HtmlDocument = document.unchecked_into();
     let copied = html.exec_command("copy").unwrap_or(false);

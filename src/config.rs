@@ -1,4 +1,9 @@
-//! The widget's settings, read from the page it runs in.
+//! The widget's settings. A university sets them on the element the widget
+//! lives in (`data-api-base`, `data-lang`, …); the standalone page does the
+//! same with its defaults. Parsing is pure: every setting and every mistake
+//! is tested natively.
+
+use std::fmt;
 
 use crate::i18n::Lang;
 
@@ -32,48 +37,278 @@ impl Default for HelpContact {
     }
 }
 
+/// Whether the browser sends cookies with API requests (`fetch`'s `credentials`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    SameOrigin,
+    Include,
+    Omit,
+}
+
+/// A header that carries the host page's CSRF token on every API request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsrfHeader {
+    pub name: String,
+    pub value: String,
+}
+
+/// Where the help panel lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// The widget owns the page: the help panel has its own address (`/pomoc`).
+    Path,
+    /// Embedded in someone else's page: the widget never touches the URL.
+    None,
+}
+
 /// Settings that differ between universities and pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// Where the USOS API is, ending with `/`. Default `/`: the page's origin.
+    /// Where the USOS API is, ending with `/`, e.g. `/` or `/usosapi-proxy/`.
     pub api_base: String,
     /// The language the widget starts in.
     pub lang: Lang,
+    pub credentials: Credentials,
+    pub csrf: Option<CsrfHeader>,
     /// Shown where a student may need a person's help.
     pub contact: HelpContact,
+    /// Where a student whose session expired logs in again.
+    pub login_url: Option<String>,
+    /// Check the status automatically while an order is on its way.
+    pub polling: bool,
+    pub routing: Routing,
 }
 
-/// The language to start in: the page's `<html lang>`, else the first of the
-/// browser's languages we speak, else Polish.
-pub fn choose_lang(page_lang: Option<&str>, browser_langs: &[String]) -> Lang {
-    page_lang
-        .and_then(Lang::from_tag)
-        .or_else(|| browser_langs.iter().find_map(|tag| Lang::from_tag(tag)))
+/// What the page around the widget tells, besides the widget's own settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageFacts {
+    /// `<html lang>`.
+    pub page_lang: Option<String>,
+    /// `navigator.languages`.
+    pub browser_langs: Vec<String>,
+}
+
+/// A setting that is missing or cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingError {
+    /// The attribute, e.g. `data-api-base`.
+    pub attribute: &'static str,
+    /// What is wrong, in English (for the console and the README's table).
+    pub problem: String,
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.attribute, self.problem)
+    }
+}
+
+/// Every setting the widget reads, for documentation and for the demo page.
+pub const ATTRIBUTES: [&str; 12] = [
+    "data-api-base",
+    "data-lang",
+    "data-credentials",
+    "data-csrf-header",
+    "data-csrf-value",
+    "data-csrf-meta",
+    "data-help-name-pl",
+    "data-help-name-en",
+    "data-help-email",
+    "data-login-url",
+    "data-polling",
+    "data-routing",
+];
+
+/// A URL the widget may call or link to: an absolute path or http(s).
+fn is_url(text: &str) -> bool {
+    (text.starts_with('/') && !text.starts_with("//"))
+        || text.starts_with("https://")
+        || text.starts_with("http://")
+}
+
+/// The language to start in: the setting, else the page's `<html lang>`, else
+/// the first of the browser's languages we speak, else Polish.
+pub fn choose_lang(setting: Option<Lang>, page: &PageFacts) -> Lang {
+    setting
+        .or_else(|| page.page_lang.as_deref().and_then(Lang::from_tag))
+        .or_else(|| page.browser_langs.iter().find_map(|t| Lang::from_tag(t)))
         .unwrap_or(Lang::Pl)
 }
 
 impl Config {
-    /// Reads the settings from the current document and browser.
-    pub fn from_page() -> Config {
-        let window = web_sys::window();
-        let page_lang = window
-            .as_ref()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|html| html.get_attribute("lang"));
-        let browser_langs: Vec<String> = window
-            .map(|w| {
-                w.navigator()
-                    .languages()
-                    .iter()
-                    .filter_map(|v| v.as_string())
-                    .collect()
+    /// Reads the settings: `setting(name)` gives an attribute's value, and
+    /// `meta(name)` the content of `<meta name=…>` in the page. Returns every
+    /// mistake at once, so a university fixes them in one go.
+    pub fn from_settings(
+        setting: impl Fn(&str) -> Option<String>,
+        meta: impl Fn(&str) -> Option<String>,
+        page: &PageFacts,
+    ) -> Result<Config, Vec<SettingError>> {
+        let mut errors = Vec::new();
+        let mut fail = |attribute: &'static str, problem: String| {
+            errors.push(SettingError { attribute, problem })
+        };
+        let get = |name: &str| setting(name).map(|v| v.trim().to_owned());
+
+        let api_base = match get("data-api-base") {
+            None => {
+                fail(
+                    "data-api-base",
+                    "missing: where the USOS API is, e.g. \"/\"".into(),
+                );
+                String::new()
+            }
+            Some(base) if !is_url(&base) => {
+                fail(
+                    "data-api-base",
+                    format!("{base:?} is not a path starting with / or an http(s) URL"),
+                );
+                String::new()
+            }
+            Some(mut base) => {
+                if !base.ends_with('/') {
+                    base.push('/');
+                }
+                base
+            }
+        };
+
+        let lang_setting = match get("data-lang") {
+            None => None,
+            Some(tag) => match Lang::from_tag(&tag) {
+                Some(lang) => Some(lang),
+                None => {
+                    let known: Vec<&str> = Lang::ALL.iter().map(|l| l.tag()).collect();
+                    fail(
+                        "data-lang",
+                        format!("{tag:?} is not one of {}", known.join(", ")),
+                    );
+                    None
+                }
+            },
+        };
+
+        let credentials = match get("data-credentials").as_deref() {
+            None | Some("same-origin") => Credentials::SameOrigin,
+            Some("include") => Credentials::Include,
+            Some("omit") => Credentials::Omit,
+            Some(other) => {
+                fail(
+                    "data-credentials",
+                    format!("{other:?} is not same-origin, include or omit"),
+                );
+                Credentials::SameOrigin
+            }
+        };
+
+        let csrf = match (
+            get("data-csrf-header"),
+            get("data-csrf-value"),
+            get("data-csrf-meta"),
+        ) {
+            (None, None, None) => None,
+            (Some(name), value, meta_name) => {
+                let valid_name = !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if !valid_name {
+                    fail("data-csrf-header", format!("{name:?} is not a header name"));
+                }
+                let value = match (value, meta_name) {
+                    (Some(value), None) => Some(value),
+                    (None, Some(meta_name)) => {
+                        let found = meta(&meta_name);
+                        if found.is_none() {
+                            fail(
+                                "data-csrf-meta",
+                                format!("the page has no <meta name={meta_name:?}>"),
+                            );
+                        }
+                        found
+                    }
+                    (Some(_), Some(_)) => {
+                        fail(
+                            "data-csrf-value",
+                            "give data-csrf-value or data-csrf-meta, not both".into(),
+                        );
+                        None
+                    }
+                    (None, None) => {
+                        fail(
+                            "data-csrf-header",
+                            "needs data-csrf-value or data-csrf-meta".into(),
+                        );
+                        None
+                    }
+                };
+                value
+                    .filter(|_| valid_name)
+                    .map(|value| CsrfHeader { name, value })
+            }
+            (None, _, _) => {
+                fail(
+                    "data-csrf-header",
+                    "missing: the CSRF token needs a header name".into(),
+                );
+                None
+            }
+        };
+
+        let defaults = HelpContact::default();
+        let email = get("data-help-email").unwrap_or(defaults.email);
+        if !email.contains('@') || email.contains(char::is_whitespace) {
+            fail(
+                "data-help-email",
+                format!("{email:?} is not an e-mail address"),
+            );
+        }
+        let contact = HelpContact {
+            name_pl: get("data-help-name-pl").unwrap_or(defaults.name_pl),
+            name_en: get("data-help-name-en").unwrap_or(defaults.name_en),
+            email,
+        };
+
+        let login_url = get("data-login-url");
+        if let Some(url) = login_url.as_deref().filter(|u| !is_url(u)) {
+            fail(
+                "data-login-url",
+                format!("{url:?} is not a path starting with / or an http(s) URL"),
+            );
+        }
+
+        let polling = match get("data-polling").as_deref() {
+            None | Some("on") | Some("true") => true,
+            Some("off") | Some("false") => false,
+            Some(other) => {
+                fail("data-polling", format!("{other:?} is not on or off"));
+                true
+            }
+        };
+
+        let routing = match get("data-routing").as_deref() {
+            None | Some("none") => Routing::None,
+            Some("path") => Routing::Path,
+            Some(other) => {
+                fail("data-routing", format!("{other:?} is not none or path"));
+                Routing::None
+            }
+        };
+
+        let lang = choose_lang(lang_setting, page);
+        if errors.is_empty() {
+            Ok(Config {
+                api_base,
+                lang,
+                credentials,
+                csrf,
+                contact,
+                login_url,
+                polling,
+                routing,
             })
-            .unwrap_or_default();
-        Config {
-            api_base: "/".to_owned(),
-            lang: choose_lang(page_lang.as_deref(), &browser_langs),
-            contact: HelpContact::default(),
+        } else {
+            Err(errors)
         }
     }
 }
@@ -82,12 +317,153 @@ impl Config {
 mod tests {
     use super::*;
 
+    fn parse(pairs: &[(&str, &str)]) -> Result<Config, Vec<SettingError>> {
+        parse_with_meta(pairs, &[])
+    }
+
+    fn parse_with_meta(
+        pairs: &[(&str, &str)],
+        metas: &[(&str, &str)],
+    ) -> Result<Config, Vec<SettingError>> {
+        let find = |list: &[(&str, &str)], name: &str| {
+            list.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        Config::from_settings(
+            |n| find(pairs, n),
+            |n| find(metas, n),
+            &PageFacts::default(),
+        )
+    }
+
+    fn attributes(result: Result<Config, Vec<SettingError>>) -> Vec<&'static str> {
+        result.unwrap_err().iter().map(|e| e.attribute).collect()
+    }
+
     #[test]
-    fn page_language_wins_then_browser_then_polish() {
-        let browser = vec!["de-DE".to_owned(), "en-US".to_owned()];
-        assert_eq!(choose_lang(Some("pl"), &browser), Lang::Pl);
-        assert_eq!(choose_lang(Some("fr"), &browser), Lang::En);
-        assert_eq!(choose_lang(None, &browser), Lang::En);
-        assert_eq!(choose_lang(None, &[]), Lang::Pl);
+    fn defaults_need_only_the_api_base() {
+        let config = parse(&[("data-api-base", "/usosapi-proxy")]).unwrap();
+        assert_eq!(config.api_base, "/usosapi-proxy/");
+        assert_eq!(config.lang, Lang::Pl);
+        assert_eq!(config.credentials, Credentials::SameOrigin);
+        assert_eq!(config.csrf, None);
+        assert_eq!(config.contact, HelpContact::default());
+        assert_eq!(config.login_url, None);
+        assert!(config.polling);
+        assert_eq!(config.routing, Routing::None);
+    }
+
+    #[test]
+    fn every_setting_is_read() {
+        let config = parse(&[
+            ("data-api-base", "https://usos.example.edu.pl/proxy/"),
+            ("data-lang", "en"),
+            ("data-credentials", "include"),
+            ("data-csrf-header", "X-CSRF-Token"),
+            ("data-csrf-value", "abc123"),
+            ("data-help-name-pl", "Biurem Obsługi Studenta"),
+            ("data-help-name-en", "the Student Office"),
+            ("data-help-email", "bos@example.edu.pl"),
+            (
+                "data-login-url",
+                "/kontroler.php?_action=logowaniecas/index",
+            ),
+            ("data-polling", "off"),
+            ("data-routing", "path"),
+        ])
+        .unwrap();
+        assert_eq!(config.lang, Lang::En);
+        assert_eq!(config.credentials, Credentials::Include);
+        assert_eq!(
+            config.csrf,
+            Some(CsrfHeader {
+                name: "X-CSRF-Token".into(),
+                value: "abc123".into()
+            })
+        );
+        assert_eq!(config.contact.name(Lang::Pl), "Biurem Obsługi Studenta");
+        assert_eq!(config.contact.email, "bos@example.edu.pl");
+        assert_eq!(
+            config.login_url.as_deref(),
+            Some("/kontroler.php?_action=logowaniecas/index")
+        );
+        assert!(!config.polling);
+        assert_eq!(config.routing, Routing::Path);
+    }
+
+    #[test]
+    fn the_csrf_token_can_come_from_a_meta_tag() {
+        let config = parse_with_meta(
+            &[
+                ("data-api-base", "/"),
+                ("data-csrf-header", "X-CSRFToken"),
+                ("data-csrf-meta", "csrf-token"),
+            ],
+            &[("csrf-token", "t0k3n")],
+        )
+        .unwrap();
+        assert_eq!(config.csrf.unwrap().value, "t0k3n");
+        let missing = parse(&[
+            ("data-api-base", "/"),
+            ("data-csrf-header", "X"),
+            ("data-csrf-meta", "csrf-token"),
+        ]);
+        assert_eq!(attributes(missing), ["data-csrf-meta"]);
+    }
+
+    #[test]
+    fn a_missing_api_base_is_an_error() {
+        assert_eq!(attributes(parse(&[])), ["data-api-base"]);
+        assert_eq!(
+            attributes(parse(&[("data-api-base", "javascript:alert(1)")])),
+            ["data-api-base"]
+        );
+        assert_eq!(
+            attributes(parse(&[("data-api-base", "//evil.example/")])),
+            ["data-api-base"]
+        );
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once() {
+        let errors = attributes(parse(&[
+            ("data-lang", "de"),
+            ("data-credentials", "always"),
+            ("data-csrf-value", "x"),
+            ("data-help-email", "nobody"),
+            ("data-login-url", "javascript:void(0)"),
+            ("data-polling", "sometimes"),
+            ("data-routing", "hash"),
+        ]));
+        assert_eq!(
+            errors,
+            [
+                "data-api-base",
+                "data-lang",
+                "data-credentials",
+                "data-csrf-header",
+                "data-help-email",
+                "data-login-url",
+                "data-polling",
+                "data-routing"
+            ]
+        );
+    }
+
+    #[test]
+    fn language_comes_from_the_setting_then_the_page_then_the_browser() {
+        let page = PageFacts {
+            page_lang: Some("fr".into()),
+            browser_langs: vec!["de-DE".into(), "en-US".into()],
+        };
+        assert_eq!(choose_lang(Some(Lang::Pl), &page), Lang::Pl);
+        assert_eq!(choose_lang(None, &page), Lang::En);
+        let polish_page = PageFacts {
+            page_lang: Some("pl".into()),
+            ..page
+        };
+        assert_eq!(choose_lang(None, &polish_page), Lang::Pl);
+        assert_eq!(choose_lang(None, &PageFacts::default()), Lang::Pl);
     }
 }

@@ -10,5 +10,6 @@ pub mod components;
 pub mod config;
 pub mod domain;
 pub mod i18n;
+pub mod mount;
 pub mod qr;
 pub mod store;

@@ -1,8 +1,7 @@
-//! Entry point of the WebAssembly build.
-
-use mlegitymacja::app::App;
+//! Entry point of the WebAssembly build: mounts the widget wherever the page
+//! asks for it.
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    mlegitymacja::mount::mount_all();
 }

@@ -63,10 +63,12 @@ pub struct Store {
     failures: StoredValue<u32>,
     retry_after_s: StoredValue<Option<u32>>,
     timer: StoredValue<Option<TimeoutHandle>>,
+    /// Check by itself while an order is on its way (a setting).
+    polling: bool,
 }
 
 impl Store {
-    pub fn new(client: ApiClient) -> Store {
+    pub fn new(client: ApiClient, polling: bool) -> Store {
         Store {
             client: StoredValue::new(client),
             support: RwSignal::new(Support::Unknown),
@@ -81,6 +83,7 @@ impl Store {
             failures: StoredValue::new(0),
             retry_after_s: StoredValue::new(None),
             timer: StoredValue::new(None),
+            polling,
         }
     }
 
@@ -218,7 +221,7 @@ impl Store {
 
     fn schedule_next(self) {
         self.stop_timer();
-        if self.support.get_untracked() == Support::NotOffered {
+        if !self.polling || self.support.get_untracked() == Support::NotOffered {
             return;
         }
         let input = PollInput {

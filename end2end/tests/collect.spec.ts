@@ -1,6 +1,6 @@
 // Collecting a ready card on a phone, and in browsers without the async
 // Clipboard API.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { resetStudent, simState } from "./sim";
 
 async function readyOrder(request: import("@playwright/test").APIRequestContext) {
@@ -50,7 +50,7 @@ test("copying works where navigator.clipboard is missing", async ({ page, reques
 test("the activation code and the QR text are shown in English too", async ({ page, request }) => {
   const order = await readyOrder(request);
   await page.goto("/");
-  await page.getByRole("button", { name: "EN" }).click();
+  await page.getByRole("button", { name: "EN", exact: true }).click();
   await expect(page.locator("[data-test=status] .mlg-badge")).toHaveText(/Ready to collect/);
   await page.getByRole("button", { name: "Add mLegitymacja to mObywatel" }).click();
   await expect(page.locator("[data-test=activation-code]")).toHaveText(order.distribution_pass);

@@ -1,5 +1,5 @@
 // The help panel: by button, Esc, ✕, its own address, and the back button.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { snap } from "./shots";
 import { resetStudent } from "./sim";
 
@@ -58,7 +58,7 @@ test("its address opens it, and the back button closes it", async ({ page }) => 
 
 test("is in English after the switch", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("button", { name: "EN" }).click();
+  await page.getByRole("button", { name: "EN", exact: true }).click();
   await page.getByRole("button", { name: "Help" }).click();
   const help = page.getByRole("dialog", { name: "Help" });
   await expect(help.getByRole("heading", { name: "What is mLegitymacja?" })).toBeVisible();

@@ -1,5 +1,5 @@
 // What the page shows for each kind of student, read from the stand-in's API.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { mcard, plDate, plDateTime, Profile, resetStudent } from "./sim";
 
 test("an eligible student sees they may order and the planned expiry date", async ({ page, request }) => {
@@ -78,7 +78,7 @@ test("the language switch shows the same state in English", async ({ page, reque
   await resetStudent(request, { profile: "no-photo" });
   await page.goto("/");
   await expect(page.locator("[data-test=cannot-order]")).toContainText("brak zdjęcia");
-  await page.getByRole("button", { name: "EN" }).click();
+  await page.getByRole("button", { name: "EN", exact: true }).click();
   await expect(page.locator("[data-test=cannot-order]")).toHaveText(
     "You cannot order an mLegitymacja for the following reason: no photo.",
   );

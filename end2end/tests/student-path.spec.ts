@@ -1,40 +1,43 @@
 // The student's whole path, against the stand-in: every status change reaches
 // the page without a click, and the stand-in counts exactly the orders placed.
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, places, test } from "./fixtures";
 import { decodeQr } from "./qr";
 import { snap } from "./shots";
 import { mcard, plDate, resetStudent, simState } from "./sim";
 
 const badge = (page: Page) => page.locator("[data-test=order] [data-test=status] .mlg-badge");
 
-test("order → Oczekuje → W trakcie → Do odbioru → QR and code → Odebrana → cancel", async ({ page, request, context }) => {
+for (const where of places) {
+test(`${where.name}: order → Oczekuje → W trakcie → Do odbioru → QR and code → Odebrana → cancel`, async ({ page, request, context }) => {
+  const shot = (state: string) => snap(page, `${where.name === "standalone" ? "" : "embedded-"}${state}`);
   test.setTimeout(90_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await resetStudent(request, { profile: "eligible", pending_ms: 2_500, processing_ms: 4_000 });
-  await page.goto("/");
+  await page.goto(where.url);
   await expect(page.locator("[data-test=can-order]")).toBeVisible();
-  await snap(page, "01-eligible");
+  await shot("01-eligible");
 
   await page.getByRole("button", { name: "Zamów mLegitymację" }).click();
   await expect(page.locator("[data-test=notice]")).toHaveText("mLegitymacja została zamówiona.");
   await expect(badge(page)).toHaveText(/Oczekuje/);
   await expect(page.locator("[data-test=waiting]")).toContainText("Zazwyczaj trwa to kilka minut.");
   await expect(page.locator("[data-test=waiting]")).toContainText("Czekasz od:");
-  await snap(page, "02-pending");
+  await shot("02-pending");
 
   // From here on, no click: the widget polls by itself.
   await expect(badge(page)).toHaveText(/W trakcie/, { timeout: 15_000 });
-  await snap(page, "03-in-progress");
+  await shot("03-in-progress");
   await expect(badge(page)).toHaveText(/Do odbioru/, { timeout: 15_000 });
   await expect(page.locator("[data-test=last-checked]")).toContainText("Ostatnie sprawdzenie:");
-  await snap(page, "04-ready");
+  await shot("04-ready");
 
   await page.getByRole("button", { name: "Dodaj mLegitymację do mObywatela" }).click();
   const steps = page.locator("[data-test=activation-steps]");
   await expect(steps).toContainText("Uruchom aplikację mObywatel, naciśnij przycisk Dodaj dokument, a następnie wybierz Legitymacja studencka.");
   const order = (await simState(request)).orders[0];
   await expect(page.locator("[data-test=token]")).toHaveText(order.token);
-  await snap(page, "05-activation-steps");
+  await shot("05-activation-steps");
 
   // A phone reads the QR code from the screen.
   expect(await decodeQr(page.locator("[data-test=qr]"))).toBe(order.token);
@@ -59,29 +62,32 @@ test("order → Oczekuje → W trakcie → Do odbioru → QR and code → Odebra
   await expect(page.locator("[data-test=cancel-card-section]")).toContainText(
     "Może to być konieczne, np. z powodu zmiany danych osobowych, przeinstalowania mObywatela bądź zmiany telefonu.",
   );
-  await snap(page, "06-received");
+  await shot("06-received");
 
   await page.getByRole("button", { name: "Anuluj mLegitymację" }).click();
   const dialog = page.getByRole("dialog", { name: "Anulować mLegitymację?" });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText("Tej operacji nie można cofnąć");
-  await snap(page, "07-confirm-cancel-card");
+  await shot("07-confirm-cancel-card");
   await dialog.getByRole("button", { name: "Tak, anuluj mLegitymację" }).click();
   await expect(badge(page)).toHaveText(/Anulowane przez użytkownika/);
   await expect(page.locator("[data-test=notice]")).toHaveText("mLegitymacja została anulowana.");
   await expect(page.getByRole("button", { name: "Zamów mLegitymację" })).toBeVisible();
-  await snap(page, "08-card-cancelled");
+  await shot("08-card-cancelled");
   expect((await simState(request)).orders_placed).toBe(1);
 });
+}
 
-test("a double click on the order button places exactly one order", async ({ page, request }) => {
+for (const where of places) {
+test(`${where.name}: a double click on the order button places exactly one order`, async ({ page, request }) => {
   await resetStudent(request, { profile: "eligible" });
-  await page.goto("/");
+  await page.goto(where.url);
   await page.getByRole("button", { name: "Zamów mLegitymację" }).dblclick();
   await expect(badge(page)).toHaveText(/Oczekuje/);
   await page.waitForTimeout(500);
   expect((await simState(request)).orders_placed).toBe(1);
 });
+}
 
 test("cancelling a pending order asks first, and Nie, wróć changes nothing", async ({ page, request }) => {
   await resetStudent(request, { profile: "eligible" });

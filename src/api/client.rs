@@ -11,6 +11,7 @@ use super::decode::{decode, RawResponse};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::types::{Installation, Mcard, OrderDetails, Success};
+use crate::config::{Config, Credentials, CsrfHeader};
 
 /// How long one request may take before it is aborted.
 pub const DEFAULT_TIMEOUT_MS: i32 = 15_000;
@@ -21,6 +22,8 @@ pub struct ApiClient {
     /// Ends with `/`; `/` means the page's own origin.
     api_base: String,
     timeout_ms: i32,
+    credentials: Credentials,
+    csrf: Option<CsrfHeader>,
 }
 
 impl ApiClient {
@@ -33,6 +36,18 @@ impl ApiClient {
         ApiClient {
             api_base,
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            credentials: Credentials::SameOrigin,
+            csrf: None,
+        }
+    }
+
+    /// A client as the widget's settings describe it: API base, cookies,
+    /// CSRF header.
+    pub fn from_config(config: &Config) -> ApiClient {
+        ApiClient {
+            credentials: config.credentials,
+            csrf: config.csrf.clone(),
+            ..ApiClient::new(&config.api_base)
         }
     }
 
@@ -99,9 +114,17 @@ impl ApiClient {
             Method::Get => Request::get(&request.url),
             Method::Post => Request::post(&request.url),
         };
-        let builder: RequestBuilder = builder
+        let mut builder: RequestBuilder = builder
             .abort_signal(Some(&controller.signal()))
+            .credentials(match self.credentials {
+                Credentials::SameOrigin => web_sys::RequestCredentials::SameOrigin,
+                Credentials::Include => web_sys::RequestCredentials::Include,
+                Credentials::Omit => web_sys::RequestCredentials::Omit,
+            })
             .header("Accept", "application/json");
+        if let Some(csrf) = &self.csrf {
+            builder = builder.header(&csrf.name, &csrf.value);
+        }
         let built = match request.body {
             Some(body) => builder
                 .header("Content-Type", "application/x-www-form-urlencoded")

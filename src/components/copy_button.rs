@@ -12,17 +12,21 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, test_id: &'static str) -> 
     let lang = use_lang();
     // None: not pressed yet; Some(ok): the outcome of the last press.
     let outcome = RwSignal::new(None::<bool>);
+    let button = NodeRef::<leptos::html::Button>::new();
     let copy = move |_| {
         let value = text.get_untracked();
+        let Some(element) = button.get_untracked() else {
+            return;
+        };
         spawn_local(async move {
-            let ok = browser::copy_text(&value).await;
+            let ok = browser::copy_text(&value, &element).await;
             outcome.set(Some(ok));
             set_timeout(move || outcome.set(None), Duration::from_millis(2_500));
         });
     };
     view! {
         <span class="mlg-copy">
-            <button type="button" class="mlg-button mlg-button--secondary mlg-button--small" data-test=test_id on:click=copy>
+            <button node_ref=button type="button" class="mlg-button mlg-button--secondary mlg-button--small" data-test=test_id on:click=copy>
                 {move || match outcome.get() {
                     Some(true) => format!("✓ {}", texts(lang).copied),
                     _ => texts(lang).copy.to_owned(),

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::{texts, use_lang, use_store};
+use crate::config::Config;
 
 /// What went wrong and what the student can do, shown above whatever is
 /// still known; "Spróbuj ponownie" checks again at once.
@@ -10,10 +11,18 @@ pub fn ProblemNotice(#[prop(into)] problem: Signal<ApiError>) -> impl IntoView {
     let lang = use_lang();
     let store = use_store();
     let message = move || problem.get().problem(lang.get());
+    let login_url = expect_context::<Config>().login_url;
+    let login = move || {
+        let url = login_url.clone()?;
+        problem.get().is_session_expired().then(|| {
+            view! { <a class="mlg-button mlg-button--secondary" data-test="log-in" href=url>{texts(lang).log_in}</a> }
+        })
+    };
     view! {
         <div class="mlg-problem" role="alert" data-test="problem">
             <p class="mlg-problem__what">{move || message().0}</p>
             <p class="mlg-problem__todo">{move || message().1}</p>
+            {login}
             <button
                 type="button"
                 class="mlg-button mlg-button--secondary"

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -27,6 +27,16 @@ pub fn routes() -> Router<AppState> {
         .route("/reset", post(reset))
         .route("/activate", post(activate))
         .route("/university-revoke", post(university_revoke))
+        .route("/unreachable/{*rest}", any(unreachable))
+}
+
+/// An API base under which every connection breaks before an answer arrives,
+/// as when the network drops: `data-api-base="/_sim/unreachable/"`.
+async fn unreachable() -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by usos-sim"))
+    });
+    Response::new(axum::body::Body::from_stream(broken))
 }
 
 /// Answers every `/_sim/…` request when the controls are off.

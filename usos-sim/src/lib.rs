@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod control;
+pub mod demo;
 pub mod profiles;
 pub mod server;
 pub mod sim;

@@ -30,6 +30,7 @@ fn help() -> String {
          \x20 --processing-ms N     time the ministry takes (default {})\n\
          \x20 --no-mcards           the installation does not offer mLegitymacja\n\
          \x20 --control             simulation mode: serve the /_sim/ control endpoints\n\
+         \x20 --no-csp              do not send the strict Content-Security-Policy header\n\
          \x20 -h, --help            this text\n\nProfiles:\n",
         defaults.pending_ms, defaults.processing_ms
     );
@@ -45,6 +46,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         server: ServerOptions {
             dist: PathBuf::from("dist"),
             control: false,
+            csp: true,
         },
         profile: Profile::Eligible,
         delays: Delays::default(),
@@ -77,6 +79,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             }
             "--no-mcards" => options.mcards_support = false,
             "--control" => options.server.control = true,
+            "--no-csp" => options.server.csp = false,
             other => return Err(format!("unknown option {other}")),
         }
     }

@@ -21,6 +21,7 @@ fn app_with(profile: Profile, delays: Delays, control: bool) -> Router {
         &ServerOptions {
             dist: PathBuf::from("/nonexistent"),
             control,
+            csp: true,
         },
     )
 }
@@ -365,4 +366,59 @@ async fn controls_are_off_unless_asked_for() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_strict_csp_and_api_answers_are_not_cached() {
+    let app = app(Profile::Eligible);
+    let response = app
+        .clone()
+        .oneshot(
+            Request::get("/services/apisrv/installation?fields=mcards_support")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(csp.contains("style-src 'self';"));
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+}
+
+#[tokio::test]
+async fn the_demo_host_page_embeds_the_widget() {
+    let app = app(Profile::Eligible);
+    let response = app
+        .clone()
+        .oneshot(
+            Request::get("/demo/usosweb.html?lang=en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response
+        .headers()
+        .contains_key(header::CONTENT_SECURITY_POLICY));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8(body.to_vec()).unwrap();
+    assert!(page.contains(r#"data-mlegitymacja data-api-base="/" data-lang="en""#));
+    assert!(page.contains("/demo/usosweb.css"));
+    let css = app
+        .clone()
+        .oneshot(
+            Request::get("/demo/usosweb.css")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        css.headers()[header::CONTENT_TYPE],
+        "text/css; charset=utf-8"
+    );
 }

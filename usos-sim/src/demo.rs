@@ -1,0 +1,104 @@
+//! `/demo/usosweb.html`: a page that looks like USOSweb and carries hostile
+//! global CSS, with the widget embedded the way a university would embed it.
+//!
+//! The widget's settings can be tried from the address: every query argument
+//! named like a setting (`api-base`, `lang`, `polling`, …) becomes that
+//! `data-…` attribute; `no-api-base` leaves the API base out, and `widget=off`
+//! shows the page without the widget (to compare the page's own styles).
+
+use axum::extract::RawQuery;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+const PAGE: &str = include_str!("../demo/usosweb.html");
+const STYLESHEET: &str = include_str!("../demo/usosweb.css");
+
+/// The settings the widget reads, without their `data-` prefix.
+const SETTINGS: [&str; 12] = [
+    "api-base",
+    "lang",
+    "credentials",
+    "csrf-header",
+    "csrf-value",
+    "csrf-meta",
+    "help-name-pl",
+    "help-name-en",
+    "help-email",
+    "login-url",
+    "polling",
+    "routing",
+];
+
+pub async fn page(RawQuery(query): RawQuery) -> Response {
+    let html = render(query.as_deref().unwrap_or_default());
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        axum::response::Html(html),
+    )
+        .into_response()
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// The page with the widget configured from `query`.
+pub fn render(query: &str) -> String {
+    let args: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let has = |name: &str| args.iter().any(|(k, _)| k == name);
+    if args.iter().any(|(k, v)| k == "widget" && v == "off") {
+        return PAGE.replace("<!--WIDGET-->", "");
+    }
+    let mut attributes = String::new();
+    if !has("api-base") && !has("no-api-base") {
+        attributes.push_str(" data-api-base=\"/\"");
+    }
+    for (name, value) in &args {
+        if SETTINGS.contains(&name.as_str()) {
+            attributes.push_str(&format!(" data-{name}=\"{}\"", escape(value)));
+        }
+    }
+    let widget = format!(
+        "<div class=\"widget-slot\" data-mlegitymacja{attributes}></div>\n      \
+         <script type=\"module\" src=\"/widget.js\"></script>"
+    );
+    PAGE.replace("<!--WIDGET-->", &widget)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_come_from_the_query_and_are_escaped() {
+        let page = render("lang=en&polling=off&login-url=%2Flogin%3Fa%3D1%26b%3D%22x%22&bogus=1");
+        assert!(page.contains(
+            r#"data-mlegitymacja data-api-base="/" data-lang="en" data-polling="off" data-login-url="/login?a=1&amp;b=&quot;x&quot;""#
+        ));
+        assert!(!page.contains("bogus"));
+        assert!(page.contains(r#"<script type="module" src="/widget.js"></script>"#));
+    }
+
+    #[test]
+    fn the_api_base_can_be_left_out_and_the_widget_too() {
+        assert!(
+            render("no-api-base").contains("<div class=\"widget-slot\" data-mlegitymacja></div>")
+        );
+        let plain = render("widget=off");
+        assert!(!plain.contains("data-mlegitymacja") && !plain.contains("widget.js"));
+        assert!(plain.contains("DLA STUDENTÓW") && plain.contains("MOJE STUDIA"));
+    }
+}
