@@ -2,6 +2,11 @@
 //! asks for it.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    // A panic is logged with its message, then every widget shows a readable
+    // notice with a reload button instead of going blank.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        mlegitymacja::mount::show_crash_notice();
+    }));
     mlegitymacja::mount::mount_all();
 }

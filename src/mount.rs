@@ -14,6 +14,11 @@ use crate::i18n::Lang;
 /// and it applies inside the shadow root under a strict CSP.
 const STYLESHEET: &str = include_str!("../style/widget.css");
 
+thread_local! {
+    /// Every widget's container, for the crash notice.
+    static CONTAINERS: std::cell::RefCell<Vec<HtmlElement>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The attribute that marks where a widget goes.
 const MARKER: &str = "data-mlegitymacja";
 
@@ -80,6 +85,7 @@ fn mount_into(document: &Document, host: &HtmlElement) -> Result<(), wasm_bindge
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     shadow.append_child(&container)?;
+    CONTAINERS.with(|all| all.borrow_mut().push(container.clone()));
 
     match config {
         Ok(config) => leptos::mount::mount_to(container, move || view! { <App config/> }).forget(),
@@ -97,5 +103,58 @@ fn mount_into(document: &Document, host: &HtmlElement) -> Result<(), wasm_bindge
                 .forget()
         }
     }
+    Ok(())
+}
+
+/// After a panic nothing reactive can be trusted: replace every widget with a
+/// plain notice and a reload button, built with bare DOM calls, so the
+/// student never faces a blank box. The order itself is safe in USOS.
+pub fn show_crash_notice() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let containers = CONTAINERS.with(|all| all.borrow().clone());
+    for container in containers {
+        let _ = crash_notice(&document, &container);
+    }
+}
+
+fn crash_notice(document: &Document, container: &HtmlElement) -> Result<(), wasm_bindgen::JsValue> {
+    let element =
+        |tag: &str, class: &str, text: &str| -> Result<web_sys::Element, wasm_bindgen::JsValue> {
+            let e = document.create_element(tag)?;
+            e.set_class_name(class);
+            e.set_text_content(Some(text));
+            Ok(e)
+        };
+    let root = element("div", "mlg", "")?;
+    let notice = element("div", "mlg-problem", "")?;
+    notice.set_attribute("role", "alert")?;
+    notice.set_attribute("data-test", "crash")?;
+    for (lang, what, todo) in Lang::ALL
+        .iter()
+        .map(|l| (l.tag(), l.texts().crash.0, l.texts().crash.1))
+    {
+        let what = element("p", "mlg-problem__what", what)?;
+        what.set_attribute("lang", lang)?;
+        let todo = element("p", "mlg-problem__todo", todo)?;
+        todo.set_attribute("lang", lang)?;
+        notice.append_with_node_2(&what, &todo)?;
+    }
+    // A plain link to this very page: it reloads without running any of the
+    // program that just failed.
+    let reload = element(
+        "a",
+        "mlg-button",
+        &Lang::ALL.map(|l| l.texts().reload).join(" / "),
+    )?;
+    let here = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    reload.set_attribute("href", &here)?;
+    reload.set_attribute("data-test", "reload")?;
+    notice.append_child(&reload)?;
+    root.append_child(&notice)?;
+    container.replace_children_with_node_1(&root);
     Ok(())
 }

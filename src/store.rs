@@ -14,6 +14,7 @@ use crate::api::types::{Mcard, OrderDetails, Success};
 use crate::api::{ApiClient, ApiError};
 use crate::browser;
 use crate::domain::polling::{next_poll_ms, PollInput};
+use crate::domain::status::OrderStatus;
 
 /// Whether this university issues mLegitymacja through USOS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +61,9 @@ pub struct Store {
     pub ordering: RwSignal<bool>,
     /// A cancellation is under way.
     pub cancelling: RwSignal<bool>,
+    /// An order was sent but its answer was lost and USOS could not be read
+    /// since: the order button waits until we know whether it arrived.
+    pub order_unconfirmed: RwSignal<bool>,
     failures: StoredValue<u32>,
     retry_after_s: StoredValue<Option<u32>>,
     timer: StoredValue<Option<TimeoutHandle>>,
@@ -80,6 +84,7 @@ impl Store {
             loading: RwSignal::new(false),
             ordering: RwSignal::new(false),
             cancelling: RwSignal::new(false),
+            order_unconfirmed: RwSignal::new(false),
             failures: StoredValue::new(0),
             retry_after_s: StoredValue::new(None),
             timer: StoredValue::new(None),
@@ -98,7 +103,11 @@ impl Store {
             }
         });
         browser::listen("online", false, move || self.check(false));
-        browser::listen("offline", false, move || self.stop_timer());
+        browser::listen("offline", false, move || {
+            self.stop_timer();
+            self.problem
+                .set(Some(ApiError::Network("the browser is offline".into())));
+        });
         self.check(false);
     }
 
@@ -121,9 +130,21 @@ impl Store {
 
     /// "Zamów mLegitymację": sends exactly one order, then reads it back.
     pub fn place_order(self) {
-        self.change(self.ordering, Notice::Ordered, |client| async move {
-            client.make_mcard_order().await
-        });
+        if self.order_unconfirmed.get_untracked() {
+            return;
+        }
+        let previous = self.newest_order_id();
+        self.change(
+            self.ordering,
+            Notice::Ordered,
+            true,
+            move |after| {
+                after
+                    .latest_order()
+                    .is_some_and(|o| Some(&o.id) != previous.as_ref())
+            },
+            |client| async move { client.make_mcard_order().await },
+        );
     }
 
     /// "Anuluj zamówienie" / "Anuluj mLegitymację", once the student confirmed.
@@ -132,17 +153,43 @@ impl Store {
             CancelKind::Order => Notice::OrderCancelled,
             CancelKind::Card => Notice::CardCancelled,
         };
-        self.change(self.cancelling, notice, |client| async move {
-            client.revoke_mcard(&order_id).await
-        });
+        let id = order_id.clone();
+        self.change(
+            self.cancelling,
+            notice,
+            false,
+            move |after| {
+                after
+                    .orders
+                    .iter()
+                    .any(|o| o.id == id && o.status == OrderStatus::Cancelled)
+            },
+            |client| async move { client.revoke_mcard(&order_id).await },
+        );
+    }
+
+    fn newest_order_id(self) -> Option<String> {
+        self.mcard.with_untracked(|m| {
+            m.as_ref()
+                .and_then(|m| m.latest_order())
+                .map(|o| o.id.clone())
+        })
     }
 
     /// Sends one request that changes state (a POST, never retried), then
-    /// reads USOS again whatever came back: USOS is the truth, and `busy`
-    /// stays set until it has been read, so a lost answer never leads to a
-    /// second press sending a second request.
-    fn change<F, Fut>(self, busy: RwSignal<bool>, done: Notice, request: F)
-    where
+    /// reads USOS again whatever came back: USOS is the truth. `busy` stays
+    /// set until it has been read, and when the answer was lost,
+    /// `took_effect` tells from the new state whether the change happened.
+    /// With `guard_repeat`, a change whose fate stays unknown blocks the
+    /// button until USOS can be read (a second order would be a second card).
+    fn change<F, Fut>(
+        self,
+        busy: RwSignal<bool>,
+        done: Notice,
+        guard_repeat: bool,
+        took_effect: impl Fn(&Mcard) -> bool + 'static,
+        request: F,
+    ) where
         F: FnOnce(ApiClient) -> Fut + 'static,
         Fut: std::future::Future<Output = Result<Success, ApiError>> + 'static,
     {
@@ -155,11 +202,25 @@ impl Store {
         spawn_local(async move {
             let changed = request(self.client.get_value()).await;
             let read = self.read().await;
-            if changed.is_ok() {
+            let happened = read.is_ok()
+                && self
+                    .mcard
+                    .with_untracked(|m| m.as_ref().is_some_and(&took_effect));
+            let outcome = match changed {
+                Ok(_) => Ok(()),
+                Err(error) if error.outcome_unknown() && happened => Ok(()),
+                Err(error) => {
+                    if guard_repeat && error.outcome_unknown() && read.is_err() {
+                        self.order_unconfirmed.set(true);
+                    }
+                    Err(error)
+                }
+            };
+            if outcome.is_ok() {
                 self.notice.set(Some(done));
             }
             busy.set(false);
-            self.settle(changed.map(|_| ()).and(read));
+            self.settle(outcome.and(read));
         });
     }
 
@@ -199,6 +260,8 @@ impl Store {
             return Ok(());
         }
         let mcard = client.mcard().await?;
+        // USOS answered: whatever happened to a lost order is now on screen.
+        self.order_unconfirmed.set(false);
         let ready = mcard
             .latest_order()
             .filter(|o| o.status.may_add_to_mobywatel())

@@ -1,5 +1,6 @@
 // Every test runs under the stand-in's strict Content-Security-Policy and fails
-// if the browser reports any violation of it, from the page or the widget.
+// if the browser reports any violation of it, from the page or the widget, or
+// if the widget panics (the panic hook logs "panicked at").
 import { expect, test as base } from "@playwright/test";
 
 export const test = base.extend<{ cspViolations: string[] }>({
@@ -13,11 +14,17 @@ export const test = base.extend<{ cspViolations: string[] }>({
           true,
         );
       });
+      const panics: string[] = [];
       page.on("console", (message) => {
         if (/CSP violation|Content Security Policy/i.test(message.text())) violations.push(message.text());
+        if (/panicked at/.test(message.text())) panics.push(message.text());
+      });
+      page.on("pageerror", (error) => {
+        if (/unreachable|RuntimeError/.test(error.message)) panics.push(error.message);
       });
       await use(violations);
       expect(violations, "Content-Security-Policy violations").toEqual([]);
+      expect(panics, "panics in the widget").toEqual([]);
     },
     { auto: true },
   ],

@@ -34,6 +34,9 @@ export interface Reset {
   pending_ms?: number;
   processing_ms?: number;
   mcards_support?: boolean;
+  /** Fault specs such as "cards/mcard:status=503" (see README, "Fault injection"). */
+  faults?: string[];
+  why_cannot_order?: { pl: string; en: string };
 }
 
 /** Starts over with a new student; the previous student's orders are gone. */
@@ -71,4 +74,10 @@ export function plDateTime(usos: string): string {
   const [date, time] = usos.split(" ");
   const [h, min] = time.split(":");
   return `${plDate(date)}, ${Number(h)}:${min}`;
+}
+
+/** Replaces the faults in force; `[]` clears them. */
+export async function setFaults(request: APIRequestContext, faults: string[]): Promise<void> {
+  const response = await request.post("/_sim/faults", { data: { faults } });
+  expect(response.status()).toBe(200);
 }

@@ -14,7 +14,7 @@ use super::types::{Installation, Mcard, OrderDetails, Success};
 use crate::config::{Config, Credentials, CsrfHeader};
 
 /// How long one request may take before it is aborted.
-pub const DEFAULT_TIMEOUT_MS: i32 = 15_000;
+pub const DEFAULT_TIMEOUT_MS: i32 = 10_000;
 
 /// Talks to one USOS API installation.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -31,7 +31,19 @@ pub fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, ApiError
     let value = json.map_err(|_| ApiError::NotJson {
         status: response.status,
     })?;
-    serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    serde_path_to_error::deserialize(value).map_err(|e| ApiError::Decode(describe(&e)))
+}
+
+/// Where the answer differs from the contract, without quoting any value
+/// from it (it may hold an activation code, and this text goes to the console).
+fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let inner = error.inner().to_string();
+    let what = if inner.starts_with("missing field") {
+        inner
+    } else {
+        "a value of the wrong type or form".to_owned()
+    };
+    format!("{what} at {}", error.path())
 }
 
 /// `Retry-After` in seconds. The HTTP-date form is not used by USOS proxies and
@@ -147,6 +159,28 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn decode_errors_say_where_but_never_quote_the_value() {
+        let secret = "z8e+6Ys$";
+        let body = format!(
+            r#"{{"id": "7", "order_date": "2025-09-15 14:51:06", "status": "ready", "expiration_date": "2025-10-31",
+            "student_number": 5, "token": null, "distribution_pass": ["{secret}"]}}"#
+        );
+        let Err(ApiError::Decode(message)) = decode::<OrderDetails>(&ok(&body)) else {
+            panic!("expected a decode error");
+        };
+        assert!(!message.contains(secret), "{message}");
+        assert!(
+            message.contains("student_number") || message.contains("distribution_pass"),
+            "{message}"
+        );
+        let Err(ApiError::Decode(message)) = decode::<Mcard>(&ok(r#"{"why_cannot_order": null}"#))
+        else {
+            panic!("expected a decode error");
+        };
+        assert!(message.contains("missing field"), "{message}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::components::{texts, use_lang, use_store};
 pub fn OrderButton() -> impl IntoView {
     let lang = use_lang();
     let store = use_store();
-    let busy = store.ordering;
+    let busy = Signal::derive(move || store.ordering.get() || store.order_unconfirmed.get());
     view! {
         <button
             type="button"
@@ -18,7 +18,16 @@ pub fn OrderButton() -> impl IntoView {
             aria-disabled=move || busy.get().to_string()
             on:click=move |_| store.place_order()
         >
-            {move || if busy.get() { texts(lang).ordering } else { texts(lang).order_button }}
+            {move || {
+                let t = texts(lang);
+                if store.order_unconfirmed.get() {
+                    t.order_unconfirmed
+                } else if store.ordering.get() {
+                    t.ordering
+                } else {
+                    t.order_button
+                }
+            }}
         </button>
     }
 }

@@ -22,6 +22,9 @@ pub fn ProblemNotice(#[prop(into)] problem: Signal<ApiError>) -> impl IntoView {
         <div class="mlg-problem" role="alert" data-test="problem">
             <p class="mlg-problem__what">{move || message().0}</p>
             <p class="mlg-problem__todo">{move || message().1}</p>
+            <p class="mlg-problem__when" data-test="last-update">
+                {move || store.checked_at.get().map(|at| format!("{} {at}", texts(lang).last_update))}
+            </p>
             {login}
             <button
                 type="button"

@@ -2,13 +2,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, StatusCode};
-use axum::response::Response;
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::faults::{self, FaultKind};
 use crate::server::AppState;
 use crate::sim::{Order, Refusal, Student};
-use crate::usos::{json_response, select_fields, Args, UsosError};
+use crate::usos::{dropped_connection, json_response, select_fields, Args, UsosError};
 use crate::world::now;
 
 /// Every `services/…` request: one place decides the method and its rules.
@@ -19,6 +20,13 @@ pub async fn handle(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
+    let plan = faults::plan(&mut state.world.lock().faults, &method_path);
+    if plan.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(plan.latency_ms)).await;
+    }
+    if let Some(early) = plan.fault.as_ref().and_then(answer_before_running) {
+        return early.await;
+    }
     let args = Args::parse(query.as_deref(), &body);
     let changes_state = matches!(
         method_path.as_str(),
@@ -43,14 +51,69 @@ pub async fn handle(
             format!("Method services/{other} does not exist."),
         )),
     };
-    match result {
-        Ok(body) => json_response(StatusCode::OK, &body),
-        Err(e) => error(e),
+    match (result, plan.fault) {
+        (_, Some(FaultKind::LoseResponse)) => dropped_connection(),
+        (Ok(body), Some(kind)) => match faults::corrupt(&kind, &body) {
+            Some(corrupted) => {
+                let content_type = if kind == FaultKind::NotJson {
+                    "text/html; charset=utf-8"
+                } else {
+                    "application/json; charset=utf-8"
+                };
+                (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, content_type)],
+                    corrupted,
+                )
+                    .into_response()
+            }
+            None => json_response(StatusCode::OK, &body),
+        },
+        (Ok(body), None) => json_response(StatusCode::OK, &body),
+        (Err(e), _) => error(e),
     }
 }
 
+/// The faults that answer instead of the method, which then never runs.
+fn answer_before_running(
+    kind: &FaultKind,
+) -> Option<std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>> {
+    let response = match kind {
+        FaultKind::Hang => return Some(Box::pin(std::future::pending())),
+        FaultKind::Drop => dropped_connection(),
+        FaultKind::Maintenance => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            faults::MAINTENANCE_PAGE,
+        )
+            .into_response(),
+        FaultKind::Busy(seconds) => {
+            let mut response = error(UsosError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many requests; try again later.",
+            ));
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        FaultKind::Status(code) => {
+            let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let (usos_code, message) = match code {
+                401 => ("unauthorized", "No valid session: log in again."),
+                403 => ("method_forbidden", "You may not call this method."),
+                _ => ("internal_error", "The server failed to answer."),
+            };
+            error(UsosError::new(status, usos_code, message))
+        }
+        _ => return None,
+    };
+    Some(Box::pin(std::future::ready(response)))
+}
+
 fn error(e: UsosError) -> Response {
-    axum::response::IntoResponse::into_response(e)
+    e.into_response()
 }
 
 fn installation(state: &AppState, args: &Args) -> Result<Value, UsosError> {

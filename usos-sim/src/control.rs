@@ -13,10 +13,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::api::describe;
+use crate::faults::Fault;
 use crate::profiles::Profile;
 use crate::server::AppState;
 use crate::sim::{ActivationError, Delays, Student};
-use crate::usos::{json_response, UsosError};
+use crate::usos::{dropped_connection, json_response, UsosError};
 use crate::world::now;
 
 /// The control routes, to be nested under `/_sim`.
@@ -28,15 +29,52 @@ pub fn routes() -> Router<AppState> {
         .route("/activate", post(activate))
         .route("/university-revoke", post(university_revoke))
         .route("/unreachable/{*rest}", any(unreachable))
+        .route("/faults", post(set_faults))
 }
 
 /// An API base under which every connection breaks before an answer arrives,
 /// as when the network drops: `data-api-base="/_sim/unreachable/"`.
 async fn unreachable() -> Response {
-    let broken = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by usos-sim"))
-    });
-    Response::new(axum::body::Body::from_stream(broken))
+    dropped_connection()
+}
+
+/// Body of `POST /_sim/faults`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Faults {
+    faults: Vec<String>,
+}
+
+/// Replaces the faults in force (`{"faults": []}` clears them).
+async fn set_faults(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: Faults = match parse_json(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let faults = match parse_faults(&request.faults) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    state.world.lock().faults = faults;
+    faults_response(&state)
+}
+
+fn parse_faults(specs: &[String]) -> Result<Vec<Fault>, UsosError> {
+    specs
+        .iter()
+        .map(|s| Fault::parse(s).map_err(|e| UsosError::param_invalid("faults", e)))
+        .collect()
+}
+
+fn faults_response(state: &AppState) -> Response {
+    let list: Vec<String> = state
+        .world
+        .lock()
+        .faults
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    json_response(StatusCode::OK, &json!({"faults": list}))
 }
 
 /// Answers every `/_sim/…` request when the controls are off.
@@ -53,6 +91,11 @@ async fn state(State(state): State<AppState>) -> Response {
     let world = state.world.lock();
     let mut body = describe(&world.student);
     body["mcards_support"] = json!(world.mcards_support);
+    body["faults"] = json!(world
+        .faults
+        .iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>());
     json_response(StatusCode::OK, &body)
 }
 
@@ -72,6 +115,11 @@ struct Reset {
     pending_ms: Option<u64>,
     processing_ms: Option<u64>,
     mcards_support: Option<bool>,
+    /// The faults in force after the reset; none when left out.
+    #[serde(default)]
+    faults: Vec<String>,
+    /// Replaces the profile's own `why_cannot_order` (e.g. to try hostile text).
+    why_cannot_order: Option<crate::profiles::LangDict>,
 }
 
 /// Starts over with a new student: the orders are gone.
@@ -95,17 +143,28 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
             }
         },
     };
+    let faults = match parse_faults(&request.faults) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
     let defaults = world.student.delays;
     let delays = Delays {
         pending_ms: request.pending_ms.unwrap_or(defaults.pending_ms),
         processing_ms: request.processing_ms.unwrap_or(defaults.processing_ms),
     };
     world.student = Student::new(profile, delays, now());
+    world.student.reason_override = request.why_cannot_order;
+    world.faults = faults;
     if let Some(support) = request.mcards_support {
         world.mcards_support = support;
     }
     let mut body = describe(&world.student);
     body["mcards_support"] = json!(world.mcards_support);
+    body["faults"] = json!(world
+        .faults
+        .iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>());
     json_response(StatusCode::OK, &body)
 }
 

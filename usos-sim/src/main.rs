@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use usos_sim::faults::Fault;
 use usos_sim::profiles::Profile;
 use usos_sim::server::{router, ServerOptions};
 use usos_sim::sim::Delays;
@@ -15,6 +16,7 @@ struct Options {
     profile: Profile,
     delays: Delays,
     mcards_support: bool,
+    faults: Vec<Fault>,
 }
 
 fn help() -> String {
@@ -29,6 +31,8 @@ fn help() -> String {
          \x20 --pending-ms N        time an order waits for the university (default {})\n\
          \x20 --processing-ms N     time the ministry takes (default {})\n\
          \x20 --no-mcards           the installation does not offer mLegitymacja\n\
+         \x20 --fault SPEC          inject a fault, e.g. all:latency=500, cards/mcard:status=503/5\n\
+         \x20                       (repeatable; see README, \"Fault injection\")\n\
          \x20 --control             simulation mode: serve the /_sim/ control endpoints\n\
          \x20 --no-csp              do not send the strict Content-Security-Policy header\n\
          \x20 -h, --help            this text\n\nProfiles:\n",
@@ -51,6 +55,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         profile: Profile::Eligible,
         delays: Delays::default(),
         mcards_support: true,
+        faults: Vec::new(),
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -78,6 +83,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
                     v.parse().map_err(|_| format!("--processing-ms: {v}"))?;
             }
             "--no-mcards" => options.mcards_support = false,
+            "--fault" => options.faults.push(Fault::parse(&value("--fault")?)?),
             "--control" => options.server.control = true,
             "--no-csp" => options.server.csp = false,
             other => return Err(format!("unknown option {other}")),
@@ -99,7 +105,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let world = SharedWorld::new(options.profile, options.delays, options.mcards_support);
+    let world = SharedWorld::new(
+        options.profile,
+        options.delays,
+        options.mcards_support,
+        options.faults,
+    );
     let app = router(world, &options.server);
     let listener = match tokio::net::TcpListener::bind(options.addr).await {
         Ok(listener) => listener,

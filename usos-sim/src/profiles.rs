@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A LangDict as USOS sends it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct LangDict {
     pub pl: String,
     pub en: String,

@@ -97,6 +97,8 @@ pub struct Student {
     pub orders: Vec<Order>,
     /// Every order ever accepted by `make_mcard_order`: what tests count.
     pub orders_placed: u32,
+    /// Said instead of the profile's own reason not to order, when set.
+    pub reason_override: Option<LangDict>,
     next_id: u32,
 }
 
@@ -109,6 +111,7 @@ impl Student {
             delays,
             orders: Vec::new(),
             orders_placed: 0,
+            reason_override: None,
             next_id: 4211,
         };
         let today = now.local.date();
@@ -172,6 +175,9 @@ impl Student {
     /// `why_cannot_order`: the profile's reason, an open order, or a held card
     /// with a month or more left; `None` when the student may order.
     pub fn why_cannot_order(&self, today: NaiveDate) -> Option<LangDict> {
+        if let Some(reason) = self.reason_override.clone() {
+            return Some(reason);
+        }
         if let Some(reason) = self.profile.reason_cannot_order() {
             return Some(reason);
         }

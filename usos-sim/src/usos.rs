@@ -113,6 +113,17 @@ pub fn select_fields(all: Value, fields: &str) -> Result<Value, UsosError> {
     Ok(Value::Object(selected))
 }
 
+/// An answer whose connection breaks after the headers, as when the network
+/// drops: the client sees a network error, never a body.
+pub fn dropped_connection() -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other(
+            "connection dropped by usos-sim",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(broken))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

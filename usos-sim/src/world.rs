@@ -6,6 +6,7 @@ use std::time::Instant;
 use chrono::Utc;
 use chrono_tz::Europe::Warsaw;
 
+use crate::faults::Fault;
 use crate::profiles::Profile;
 use crate::sim::{Delays, Now, Student};
 
@@ -14,6 +15,8 @@ use crate::sim::{Delays, Now, Student};
 pub struct World {
     pub mcards_support: bool,
     pub student: Student,
+    /// What goes wrong on purpose (see `faults`).
+    pub faults: Vec<Fault>,
 }
 
 /// Shared by every handler.
@@ -21,10 +24,16 @@ pub struct World {
 pub struct SharedWorld(Arc<Mutex<World>>);
 
 impl SharedWorld {
-    pub fn new(profile: Profile, delays: Delays, mcards_support: bool) -> SharedWorld {
+    pub fn new(
+        profile: Profile,
+        delays: Delays,
+        mcards_support: bool,
+        faults: Vec<Fault>,
+    ) -> SharedWorld {
         SharedWorld(Arc::new(Mutex::new(World {
             mcards_support,
             student: Student::new(profile, delays, now()),
+            faults,
         })))
     }
 

@@ -15,7 +15,7 @@ use usos_sim::sim::Delays;
 use usos_sim::world::SharedWorld;
 
 fn app_with(profile: Profile, delays: Delays, control: bool) -> Router {
-    let world = SharedWorld::new(profile, delays, true);
+    let world = SharedWorld::new(profile, delays, true, Vec::new());
     router(
         world,
         &ServerOptions {
@@ -421,4 +421,146 @@ async fn the_demo_host_page_embeds_the_widget() {
         css.headers()[header::CONTENT_TYPE],
         "text/css; charset=utf-8"
     );
+}
+
+async fn raw(
+    app: &Router,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Result<String, String>) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+        .map_err(|e| e.to_string());
+    (parts.status, parts.headers, body)
+}
+
+#[tokio::test]
+async fn faults_answer_instead_of_the_method() {
+    let app = app(Profile::Eligible);
+    let (status, body) = post_json(
+        &app,
+        "/_sim/faults",
+        json!({"faults": ["cards/mcard:status=401", "all:busy=7"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["faults"],
+        json!(["cards/mcard:status=401", "all:busy=7"])
+    );
+    let (status, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
+    let (status, headers, _) = raw(
+        &app,
+        Request::get("/services/apisrv/installation?fields=mcards_support")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(headers[header::RETRY_AFTER], "7");
+    post_json(&app, "/_sim/faults", json!({"faults": ["all:maintenance"]})).await;
+    let (status, headers, body) =
+        raw(&app, Request::get(MCARD_ALL).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(body.unwrap().contains("Przerwa techniczna"));
+    // Controls are never faulty; clearing restores the API.
+    post_json(&app, "/_sim/faults", json!({"faults": []})).await;
+    let (status, _) = get(&app, MCARD_ALL).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = post_json(&app, "/_sim/faults", json!({"faults": ["all:explode"]})).await;
+    assert_eq!(
+        (status, body["param_name"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("faults"))
+    );
+}
+
+#[tokio::test]
+async fn a_lost_response_still_places_the_order_and_a_drop_does_not() {
+    let app = app(Profile::Eligible);
+    post_json(
+        &app,
+        "/_sim/faults",
+        json!({"faults": ["cards/make_mcard_order:drop"]}),
+    )
+    .await;
+    let order = || {
+        Request::post("/services/cards/make_mcard_order")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, _, body) = raw(&app, order()).await;
+    assert!(body.is_err(), "the connection breaks");
+    let (_, state) = get(&app, "/_sim/state").await;
+    assert_eq!(state["orders_placed"], 0);
+    post_json(
+        &app,
+        "/_sim/faults",
+        json!({"faults": ["cards/make_mcard_order:lose-response"]}),
+    )
+    .await;
+    let (_, _, body) = raw(&app, order()).await;
+    assert!(body.is_err(), "the answer is lost");
+    let (_, state) = get(&app, "/_sim/state").await;
+    assert_eq!(state["orders_placed"], 1);
+}
+
+#[tokio::test]
+async fn bodies_are_corrupted_on_request() {
+    let app = app(Profile::NoPhoto);
+    post_json(
+        &app,
+        "/_sim/faults",
+        json!({"faults": ["cards/mcard:not-json"]}),
+    )
+    .await;
+    let (status, headers, body) =
+        raw(&app, Request::get(MCARD_ALL).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(body.unwrap().contains("<form"));
+    post_json(
+        &app,
+        "/_sim/faults",
+        json!({"faults": ["cards/mcard:missing-fields/2"]}),
+    )
+    .await;
+    let (_, first) = get(&app, MCARD_ALL).await;
+    let (_, second) = get(&app, MCARD_ALL).await;
+    assert_eq!(first.as_object().unwrap().len(), 4);
+    assert_eq!(
+        second.as_object().unwrap().len(),
+        3,
+        "every second request misses a field"
+    );
+}
+
+#[tokio::test]
+async fn reset_clears_faults_and_can_set_a_hostile_reason() {
+    let app = app(Profile::Eligible);
+    post_json(&app, "/_sim/faults", json!({"faults": ["all:status=500"]})).await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    let (status, state) = post_json(
+        &app,
+        "/_sim/reset",
+        json!({"why_cannot_order": {"pl": hostile, "en": hostile}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(state["faults"], json!([]));
+    let (_, body) = get(&app, MCARD_ALL).await;
+    assert_eq!(body["why_cannot_order"]["pl"], hostile);
 }
