@@ -16,7 +16,11 @@ use crate::store::Store;
 pub fn App(config: Config) -> impl IntoView {
     let lang = RwSignal::new(config.lang);
     provide_context(lang);
-    let store = Store::new(ApiClient::from_config(&config), config.polling);
+    let store = Store::new(
+        ApiClient::from_config(&config),
+        config.polling,
+        config.poll_interval_ms,
+    );
     provide_context(store);
     let routing = config.routing;
     provide_context(config);

@@ -76,6 +76,8 @@ pub struct Config {
     pub login_url: Option<String>,
     /// Check the status automatically while an order is on its way.
     pub polling: bool,
+    /// A fixed polling interval instead of the schedule's (for benchmarks).
+    pub poll_interval_ms: Option<u32>,
     pub routing: Routing,
 }
 
@@ -104,7 +106,7 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting the widget reads, for documentation and for the demo page.
-pub const ATTRIBUTES: [&str; 12] = [
+pub const ATTRIBUTES: [&str; 13] = [
     "data-api-base",
     "data-lang",
     "data-credentials",
@@ -116,6 +118,7 @@ pub const ATTRIBUTES: [&str; 12] = [
     "data-help-email",
     "data-login-url",
     "data-polling",
+    "data-poll-interval-ms",
     "data-routing",
 ];
 
@@ -286,6 +289,20 @@ impl Config {
             }
         };
 
+        let poll_interval_ms = match get("data-poll-interval-ms") {
+            None => None,
+            Some(text) => match text.parse::<u32>() {
+                Ok(ms) if ms >= 10 => Some(ms),
+                _ => {
+                    fail(
+                        "data-poll-interval-ms",
+                        format!("{text:?} is not a number of milliseconds, 10 or more"),
+                    );
+                    None
+                }
+            },
+        };
+
         let routing = match get("data-routing").as_deref() {
             None | Some("none") => Routing::None,
             Some("path") => Routing::Path,
@@ -305,6 +322,7 @@ impl Config {
                 contact,
                 login_url,
                 polling,
+                poll_interval_ms,
                 routing,
             })
         } else {
@@ -351,6 +369,7 @@ mod tests {
         assert_eq!(config.contact, HelpContact::default());
         assert_eq!(config.login_url, None);
         assert!(config.polling);
+        assert_eq!(config.poll_interval_ms, None);
         assert_eq!(config.routing, Routing::None);
     }
 
@@ -434,6 +453,7 @@ mod tests {
             ("data-help-email", "nobody"),
             ("data-login-url", "javascript:void(0)"),
             ("data-polling", "sometimes"),
+            ("data-poll-interval-ms", "5"),
             ("data-routing", "hash"),
         ]));
         assert_eq!(
@@ -446,6 +466,7 @@ mod tests {
                 "data-help-email",
                 "data-login-url",
                 "data-polling",
+                "data-poll-interval-ms",
                 "data-routing"
             ]
         );

@@ -69,10 +69,12 @@ pub struct Store {
     timer: StoredValue<Option<TimeoutHandle>>,
     /// Check by itself while an order is on its way (a setting).
     polling: bool,
+    /// A fixed interval instead of the schedule's (a setting, for benchmarks).
+    poll_interval_ms: Option<u32>,
 }
 
 impl Store {
-    pub fn new(client: ApiClient, polling: bool) -> Store {
+    pub fn new(client: ApiClient, polling: bool, poll_interval_ms: Option<u32>) -> Store {
         Store {
             client: StoredValue::new(client),
             support: RwSignal::new(Support::Unknown),
@@ -89,6 +91,7 @@ impl Store {
             retry_after_s: StoredValue::new(None),
             timer: StoredValue::new(None),
             polling,
+            poll_interval_ms,
         }
     }
 
@@ -298,6 +301,7 @@ impl Store {
             visible: browser::page_visible(),
             online: browser::online(),
             jitter_permille: browser::random_permille(),
+            interval_override_ms: self.poll_interval_ms,
         };
         if let Some(millis) = next_poll_ms(&input) {
             let handle = set_timeout_with_handle(

@@ -109,7 +109,7 @@ proptest! {
         online in any::<bool>(),
         jitter_permille in any::<u32>(),
     ) {
-        let input = PollInput { status: status.clone(), failures, retry_after_s, visible, online, jitter_permille };
+        let input = PollInput { status: status.clone(), failures, retry_after_s, visible, online, jitter_permille, interval_override_ms: None };
         let next = next_poll_ms(&input);
         if !visible || !online {
             prop_assert_eq!(next, None);

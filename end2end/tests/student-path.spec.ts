@@ -201,7 +201,7 @@ test("polling pauses while the tab is hidden and checks at once when it is back"
   page.on("request", (r) => {
     if (r.url().includes("/services/cards/mcard")) reads++;
   });
-  await page.waitForTimeout(5_000);
+  await page.waitForTimeout(6_500);
   expect(reads, "polls while visible").toBeGreaterThan(0);
   await setTabHidden(page, true);
   await page.waitForTimeout(500);

@@ -19,12 +19,15 @@ pub struct PollInput {
     /// A number in [0, 1000) from the caller's random source, to spread
     /// retries of many students apart.
     pub jitter_permille: u32,
+    /// A fixed interval instead of the schedule's, for benchmarks
+    /// (`data-poll-interval-ms`).
+    pub interval_override_ms: Option<u32>,
 }
 
 /// How often an order is checked while the university or ministry works on it.
-pub const WORKING_INTERVAL_MS: u32 = 4_000;
+pub const WORKING_INTERVAL_MS: u32 = 5_000;
 /// How often a ready order is checked while the student adds it in mObywatel.
-pub const READY_INTERVAL_MS: u32 = 4_000;
+pub const READY_INTERVAL_MS: u32 = 5_000;
 /// The first retry after a failure.
 pub const FIRST_RETRY_MS: u32 = 2_000;
 /// Retries never wait longer than this.
@@ -47,11 +50,12 @@ pub fn next_poll_ms(input: &PollInput) -> Option<u32> {
         let asked = input.retry_after_s.map_or(0, |s| s.saturating_mul(1000));
         return Some(jittered.max(asked).max(FIRST_RETRY_MS / 2));
     }
-    match input.status.as_ref()? {
-        OrderStatus::Pending | OrderStatus::InProgress => Some(WORKING_INTERVAL_MS),
-        OrderStatus::Ready => Some(READY_INTERVAL_MS),
-        _ => None,
-    }
+    let interval = match input.status.as_ref()? {
+        OrderStatus::Pending | OrderStatus::InProgress => WORKING_INTERVAL_MS,
+        OrderStatus::Ready => READY_INTERVAL_MS,
+        _ => return None,
+    };
+    Some(input.interval_override_ms.unwrap_or(interval))
 }
 
 #[cfg(test)]
@@ -66,6 +70,7 @@ mod tests {
             visible: true,
             online: true,
             jitter_permille: 500,
+            interval_override_ms: None,
         }
     }
 
@@ -135,6 +140,15 @@ mod tests {
         let mut i = input(None);
         i.failures = 1;
         assert!(next_poll_ms(&i).is_some(), "the page recovers by itself");
+    }
+
+    #[test]
+    fn a_benchmark_may_fix_the_interval_but_not_poll_final_states() {
+        let mut i = input(Some(OrderStatus::Pending));
+        i.interval_override_ms = Some(20);
+        assert_eq!(next_poll_ms(&i), Some(20));
+        i.status = Some(OrderStatus::Cancelled);
+        assert_eq!(next_poll_ms(&i), None);
     }
 
     #[test]

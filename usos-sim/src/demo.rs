@@ -12,9 +12,11 @@ use axum::response::{IntoResponse, Response};
 
 const PAGE: &str = include_str!("../demo/usosweb.html");
 const STYLESHEET: &str = include_str!("../demo/usosweb.css");
+const FLOOR_PAGE: &str = include_str!("../demo/floor.html");
+const FLOOR_SCRIPT: &str = include_str!("../demo/floor.js");
 
 /// The settings the widget reads, without their `data-` prefix.
-const SETTINGS: [&str; 12] = [
+const SETTINGS: [&str; 13] = [
     "api-base",
     "lang",
     "credentials",
@@ -26,6 +28,7 @@ const SETTINGS: [&str; 12] = [
     "help-email",
     "login-url",
     "polling",
+    "poll-interval-ms",
     "routing",
 ];
 
@@ -42,6 +45,19 @@ pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+/// `/demo/floor.html`: the benchmark's floor, plain HTML that shows the status.
+pub async fn floor_page() -> Response {
+    axum::response::Html(FLOOR_PAGE).into_response()
+}
+
+pub async fn floor_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        FLOOR_SCRIPT,
     )
         .into_response()
 }

@@ -42,7 +42,9 @@ pub fn router(world: SharedWorld, options: &ServerOptions) -> Router {
     let mut app = Router::new()
         .route("/services/{*method}", any(crate::api::handle))
         .route("/demo/usosweb.html", get(crate::demo::page))
-        .route("/demo/usosweb.css", get(crate::demo::stylesheet));
+        .route("/demo/usosweb.css", get(crate::demo::stylesheet))
+        .route("/demo/floor.html", get(crate::demo::floor_page))
+        .route("/demo/floor.js", get(crate::demo::floor_script));
     app = if options.control {
         app.nest("/_sim", crate::control::routes())
     } else {
@@ -87,13 +89,15 @@ async fn headers(request: Request, next: Next, csp: bool) -> Response {
     response
 }
 
-/// Trunk's output names carry a 16-hex-digit content hash: `name-0123…cdef.ext`.
+/// Trunk's output names carry a content hash of up to 16 hex digits (leading
+/// zeros dropped): `name-0123…cdef.ext`.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn not_built_page(dist: &Path) -> String {
@@ -115,6 +119,7 @@ mod tests {
         assert!(is_hashed_asset("/mlegitymacja-fc3087ac9bcc402a_bg.wasm"));
         assert!(is_hashed_asset("/mlegitymacja-fc3087ac9bcc402a.js"));
         assert!(is_hashed_asset("/page-9c8058f82021fafa.css"));
+        assert!(is_hashed_asset("/mlegitymacja-a672c3dc1dc83a_bg.wasm"));
         assert!(!is_hashed_asset("/widget.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/pomoc"));
