@@ -1,5 +1,6 @@
 // What the page shows for each kind of student, read from the stand-in's API.
 import { expect, test } from "./fixtures";
+import { snap } from "./shots";
 import { mcard, plDate, plDateTime, Profile, resetStudent } from "./sim";
 
 test("an eligible student sees they may order and the planned expiry date", async ({ page, request }) => {
@@ -24,6 +25,7 @@ for (const profile of reasons) {
       `Nie możesz zamówić mLegitymacji z następującego powodu: ${api.why_cannot_order.pl}.`,
     );
     await expect(page.locator("[data-test=can-order]")).toHaveCount(0);
+    await snap(page, `15-cannot-order-${profile}`);
   });
 }
 
@@ -70,6 +72,7 @@ test("a university without mLegitymacja says so and asks nothing more", async ({
   page.on("request", (r) => asked.push(new URL(r.url()).pathname));
   await page.goto("/");
   await expect(page.locator("[data-test=unsupported]")).toContainText("nie wydaje mLegitymacji");
+  await snap(page, "16-unsupported");
   expect(asked).toContain("/services/apisrv/installation");
   expect(asked.filter((path) => path.startsWith("/services/cards/"))).toEqual([]);
 });
@@ -83,4 +86,5 @@ test("the language switch shows the same state in English", async ({ page, reque
     "You cannot order an mLegitymacja for the following reason: no photo.",
   );
   await expect(page.getByRole("heading", { name: "mLegitymacja order" })).toBeVisible();
+  await snap(page, "17-english-cannot-order");
 });

@@ -18,7 +18,7 @@ use crate::profiles::Profile;
 use crate::server::AppState;
 use crate::sim::{ActivationError, Delays, Student};
 use crate::usos::{dropped_connection, json_response, UsosError};
-use crate::world::now;
+use crate::world::{now, World};
 
 /// The control routes, to be nested under `/_sim`.
 pub fn routes() -> Router<AppState> {
@@ -67,13 +67,7 @@ fn parse_faults(specs: &[String]) -> Result<Vec<Fault>, UsosError> {
 }
 
 fn faults_response(state: &AppState) -> Response {
-    let list: Vec<String> = state
-        .world
-        .lock()
-        .faults
-        .iter()
-        .map(|f| f.to_string())
-        .collect();
+    let list = fault_specs(&state.world.lock());
     json_response(StatusCode::OK, &json!({"faults": list}))
 }
 
@@ -88,15 +82,19 @@ pub async fn disabled() -> Response {
 }
 
 async fn state(State(state): State<AppState>) -> Response {
-    let world = state.world.lock();
+    world_response(&state.world.lock())
+}
+
+/// The whole simulated world as JSON: the student, the installation, the faults.
+fn world_response(world: &World) -> Response {
     let mut body = describe(&world.student);
     body["mcards_support"] = json!(world.mcards_support);
-    body["faults"] = json!(world
-        .faults
-        .iter()
-        .map(|f| f.to_string())
-        .collect::<Vec<_>>());
+    body["faults"] = json!(fault_specs(world));
     json_response(StatusCode::OK, &body)
+}
+
+fn fault_specs(world: &World) -> Vec<String> {
+    world.faults.iter().map(|f| f.to_string()).collect()
 }
 
 async fn profiles() -> Response {
@@ -158,14 +156,7 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
     if let Some(support) = request.mcards_support {
         world.mcards_support = support;
     }
-    let mut body = describe(&world.student);
-    body["mcards_support"] = json!(world.mcards_support);
-    body["faults"] = json!(world
-        .faults
-        .iter()
-        .map(|f| f.to_string())
-        .collect::<Vec<_>>());
-    json_response(StatusCode::OK, &body)
+    world_response(&world)
 }
 
 /// Body of `POST /_sim/activate`: what the student types into mObywatel.
