@@ -74,15 +74,7 @@ fn follow(timeline: &Timeline, schedule: &Schedule) -> (u32, [f64; 2]) {
 }
 
 fn widget_schedule(status: &OrderStatus) -> f64 {
-    let input = PollInput {
-        status: Some(status.clone()),
-        failures: 0,
-        retry_after_s: None,
-        visible: true,
-        online: true,
-        jitter_permille: 500,
-        interval_override_ms: None,
-    };
+    let input = PollInput::watching(Some(status.clone()));
     f64::from(next_poll_ms(&input).unwrap_or(0)) / 1000.0
 }
 

@@ -24,6 +24,21 @@ pub struct PollInput {
     pub interval_override_ms: Option<u32>,
 }
 
+impl PollInput {
+    /// A visible, online tab watching an order in `status`, with no failures.
+    pub fn watching(status: Option<OrderStatus>) -> PollInput {
+        PollInput {
+            status,
+            failures: 0,
+            retry_after_s: None,
+            visible: true,
+            online: true,
+            jitter_permille: 500,
+            interval_override_ms: None,
+        }
+    }
+}
+
 /// How often an order is checked while the university or ministry works on it.
 pub const WORKING_INTERVAL_MS: u32 = 5_000;
 /// How often a ready order is checked while the student adds it in mObywatel.
@@ -63,15 +78,7 @@ mod tests {
     use super::*;
 
     fn input(status: Option<OrderStatus>) -> PollInput {
-        PollInput {
-            status,
-            failures: 0,
-            retry_after_s: None,
-            visible: true,
-            online: true,
-            jitter_permille: 500,
-            interval_override_ms: None,
-        }
+        PollInput::watching(status)
     }
 
     #[test]
