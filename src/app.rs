@@ -1,10 +1,9 @@
 //! The widget's root: settings, shared state, and the page.
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
 use crate::api::ApiClient;
-use crate::components::help_dialog::{local_help_nav, routed_help_nav, HelpButton, HelpDialog};
+use crate::components::help_dialog::{address_help_nav, local_help_nav, HelpButton, HelpDialog};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::order_panel::OrderPanel;
 use crate::config::{Config, Routing, SettingError};
@@ -22,35 +21,19 @@ pub fn App(config: Config) -> impl IntoView {
         config.poll_interval_ms,
     );
     provide_context(store);
-    let routing = config.routing;
+    // Only a widget that owns the page may change its address.
+    provide_context(match config.routing {
+        Routing::Path => address_help_nav(),
+        Routing::None => local_help_nav(),
+    });
     provide_context(config);
     store.start();
 
     view! {
         <div class="mlg" lang=move || lang.get().tag()>
-            {match routing {
-                // Only a widget that owns the page may use the router: it
-                // listens to every link click and rewrites the URL.
-                Routing::Path => view! {
-                    <Router>
-                        <RoutedWidget/>
-                    </Router>
-                }
-                .into_any(),
-                Routing::None => {
-                    provide_context(local_help_nav());
-                    view! { <Widget/> }.into_any()
-                }
-            }}
+            <Widget/>
         </div>
     }
-}
-
-/// The widget inside the router: the help panel follows the address.
-#[component]
-fn RoutedWidget() -> impl IntoView {
-    provide_context(routed_help_nav());
-    view! { <Widget/> }
 }
 
 /// Header, order panel and help panel.

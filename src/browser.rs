@@ -44,6 +44,35 @@ pub fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
+/// The address's path, e.g. `/mlegitymacja/pomoc`.
+pub fn path() -> Option<String> {
+    web_sys::window()?.location().pathname().ok()
+}
+
+/// Adds a history entry for `path` on this origin; `true` when it was added.
+pub fn push_path(path: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.history().ok())
+        .is_some_and(|h| {
+            h.push_state_with_url(&JsValue::NULL, "", Some(path))
+                .is_ok()
+        })
+}
+
+/// Replaces the current history entry's address with `path`.
+pub fn replace_path(path: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
+    }
+}
+
+/// The browser's "back".
+pub fn go_back() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.back();
+    }
+}
+
 /// Calls `handler` on every `event` of the document (`document` true) or the
 /// window, for the life of the page.
 pub fn listen(event: &str, on_document: bool, handler: impl FnMut() + 'static) {

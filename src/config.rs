@@ -14,6 +14,8 @@ pub struct HelpContact {
     pub name_pl: String,
     /// Written to follow "contact", e.g. "the UIK IT Department".
     pub name_en: String,
+    /// Written to follow "зверніться до" (genitive), e.g. "ІТ-відділу UIK".
+    pub name_uk: String,
     pub email: String,
 }
 
@@ -22,6 +24,7 @@ impl HelpContact {
         match lang {
             Lang::Pl => &self.name_pl,
             Lang::En => &self.name_en,
+            Lang::Uk => &self.name_uk,
         }
     }
 }
@@ -32,6 +35,7 @@ impl Default for HelpContact {
         HelpContact {
             name_pl: "Działem IT UIK".to_owned(),
             name_en: "the UIK IT Department".to_owned(),
+            name_uk: "ІТ-відділу UIK".to_owned(),
             email: "pomoc.it@ignatianum.edu.pl".to_owned(),
         }
     }
@@ -106,7 +110,7 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting the widget reads, for documentation and for the demo page.
-pub const ATTRIBUTES: [&str; 13] = [
+pub const ATTRIBUTES: [&str; 14] = [
     "data-api-base",
     "data-lang",
     "data-credentials",
@@ -115,6 +119,7 @@ pub const ATTRIBUTES: [&str; 13] = [
     "data-csrf-meta",
     "data-help-name-pl",
     "data-help-name-en",
+    "data-help-name-uk",
     "data-help-email",
     "data-login-url",
     "data-polling",
@@ -164,7 +169,7 @@ impl Config {
             Some(base) if !is_url(&base) => {
                 fail(
                     "data-api-base",
-                    format!("{base:?} is not a path starting with / or an http(s) URL"),
+                    format!("\"{base}\" is not a path starting with / or an http(s) URL"),
                 );
                 String::new()
             }
@@ -184,7 +189,7 @@ impl Config {
                     let known: Vec<&str> = Lang::ALL.iter().map(|l| l.tag()).collect();
                     fail(
                         "data-lang",
-                        format!("{tag:?} is not one of {}", known.join(", ")),
+                        format!("\"{tag}\" is not one of {}", known.join(", ")),
                     );
                     None
                 }
@@ -198,7 +203,7 @@ impl Config {
             Some(other) => {
                 fail(
                     "data-credentials",
-                    format!("{other:?} is not same-origin, include or omit"),
+                    format!("\"{other}\" is not same-origin, include or omit"),
                 );
                 Credentials::SameOrigin
             }
@@ -216,7 +221,10 @@ impl Config {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
                 if !valid_name {
-                    fail("data-csrf-header", format!("{name:?} is not a header name"));
+                    fail(
+                        "data-csrf-header",
+                        format!("\"{name}\" is not a header name"),
+                    );
                 }
                 let value = match (value, meta_name) {
                     (Some(value), None) => Some(value),
@@ -225,7 +233,7 @@ impl Config {
                         if found.is_none() {
                             fail(
                                 "data-csrf-meta",
-                                format!("the page has no <meta name={meta_name:?}>"),
+                                format!("the page has no <meta name=\"{meta_name}\">"),
                             );
                         }
                         found
@@ -263,12 +271,17 @@ impl Config {
         if !email.contains('@') || email.contains(char::is_whitespace) {
             fail(
                 "data-help-email",
-                format!("{email:?} is not an e-mail address"),
+                format!("\"{email}\" is not an e-mail address"),
             );
         }
+        let name_en = get("data-help-name-en");
+        // A university that named its help desk in English but not in
+        // Ukrainian is better named in English than as the default's.
+        let name_uk = get("data-help-name-uk").or_else(|| name_en.clone());
         let contact = HelpContact {
             name_pl: get("data-help-name-pl").unwrap_or(defaults.name_pl),
-            name_en: get("data-help-name-en").unwrap_or(defaults.name_en),
+            name_en: name_en.unwrap_or(defaults.name_en),
+            name_uk: name_uk.unwrap_or(defaults.name_uk),
             email,
         };
 
@@ -276,7 +289,7 @@ impl Config {
         if let Some(url) = login_url.as_deref().filter(|u| !is_url(u)) {
             fail(
                 "data-login-url",
-                format!("{url:?} is not a path starting with / or an http(s) URL"),
+                format!("\"{url}\" is not a path starting with / or an http(s) URL"),
             );
         }
 
@@ -284,7 +297,7 @@ impl Config {
             None | Some("on") | Some("true") => true,
             Some("off") | Some("false") => false,
             Some(other) => {
-                fail("data-polling", format!("{other:?} is not on or off"));
+                fail("data-polling", format!("\"{other}\" is not on or off"));
                 true
             }
         };
@@ -296,7 +309,7 @@ impl Config {
                 _ => {
                     fail(
                         "data-poll-interval-ms",
-                        format!("{text:?} is not a number of milliseconds, 10 or more"),
+                        format!("\"{text}\" is not a number of milliseconds, 10 or more"),
                     );
                     None
                 }
@@ -307,7 +320,7 @@ impl Config {
             None | Some("none") => Routing::None,
             Some("path") => Routing::Path,
             Some(other) => {
-                fail("data-routing", format!("{other:?} is not none or path"));
+                fail("data-routing", format!("\"{other}\" is not none or path"));
                 Routing::None
             }
         };
@@ -486,5 +499,42 @@ mod tests {
         };
         assert_eq!(choose_lang(None, &polish_page), Lang::Pl);
         assert_eq!(choose_lang(None, &PageFacts::default()), Lang::Pl);
+        let ukrainian_page = PageFacts {
+            page_lang: Some("uk-UA".into()),
+            browser_langs: vec![],
+        };
+        assert_eq!(choose_lang(None, &ukrainian_page), Lang::Uk);
+        let ukrainian_browser = PageFacts {
+            page_lang: None,
+            browser_langs: vec!["ru".into(), "uk".into(), "pl".into()],
+        };
+        assert_eq!(choose_lang(None, &ukrainian_browser), Lang::Uk);
+    }
+
+    #[test]
+    fn the_help_desk_is_named_in_ukrainian_or_else_in_english() {
+        let named = |pairs: &'static [(&'static str, &'static str)]| {
+            Config::from_settings(
+                |name| {
+                    pairs
+                        .iter()
+                        .chain(&[("data-api-base", "/")])
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| (*v).to_owned())
+                },
+                |_| None,
+                &PageFacts::default(),
+            )
+            .unwrap()
+            .contact
+        };
+        assert_eq!(named(&[]).name(Lang::Uk), "ІТ-відділу UIK");
+        let english = named(&[("data-help-name-en", "the Student Office")]);
+        assert_eq!(english.name(Lang::Uk), "the Student Office");
+        let both = named(&[
+            ("data-help-name-en", "the Student Office"),
+            ("data-help-name-uk", "Студентського офісу"),
+        ]);
+        assert_eq!(both.name(Lang::Uk), "Студентського офісу");
     }
 }

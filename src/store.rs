@@ -252,6 +252,7 @@ impl Store {
     async fn read(self) -> Result<(), ApiError> {
         let client = self.client.get_value();
         if self.support.get_untracked() == Support::Unknown {
+            // Asked first and alone: where it is false, nothing else is called.
             let installation = client.installation().await?;
             self.support.set(if installation.mcards_support {
                 Support::Offered

@@ -17,33 +17,55 @@ pub struct RawResponse {
 /// Decodes a response: 2xx JSON of the expected shape is data; anything else is
 /// the matching error.
 pub fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, ApiError> {
-    let json = serde_json::from_str::<serde_json::Value>(&response.body);
     if !(200..300).contains(&response.status) {
-        let usos = json
-            .ok()
-            .and_then(|value| serde_json::from_value::<UsosError>(value).ok());
         return Err(ApiError::Http {
             status: response.status,
-            usos,
+            usos: serde_json::from_str::<UsosError>(&response.body).ok(),
             retry_after: response.retry_after.as_deref().and_then(parse_retry_after),
         });
     }
-    let value = json.map_err(|_| ApiError::NotJson {
-        status: response.status,
-    })?;
-    serde_path_to_error::deserialize(value).map_err(|e| ApiError::Decode(describe(&e)))
+    serde_json::from_str(&response.body).map_err(|error| {
+        if error.is_data() {
+            ApiError::Decode(describe(&error, &response.body))
+        } else {
+            ApiError::NotJson {
+                status: response.status,
+            }
+        }
+    })
 }
 
 /// Where the answer differs from the contract, without quoting any value
-/// from it (it may hold an activation code, and this text goes to the console).
-fn describe(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    let inner = error.inner().to_string();
-    let what = if inner.starts_with("missing field") {
-        inner
-    } else {
-        "a value of the wrong type or form".to_owned()
-    };
-    format!("{what} at {}", error.path())
+/// from it (it may hold an activation code, and this text goes to the console):
+/// the field whose value did not fit, or the missing field's name.
+fn describe(error: &serde_json::Error, body: &str) -> String {
+    let message = error.to_string();
+    if message.starts_with("missing field") {
+        let what = message.split(" at line").next().unwrap_or(&message);
+        return what.to_owned();
+    }
+    let line = body
+        .lines()
+        .nth(error.line().saturating_sub(1))
+        .unwrap_or("");
+    let before = line.get(..error.column().min(line.len())).unwrap_or(line);
+    match field_named_last(before) {
+        Some(field) => format!("a value of the wrong type or form in `{field}`"),
+        None => format!(
+            "a value of the wrong type or form at line {} column {}",
+            error.line(),
+            error.column()
+        ),
+    }
+}
+
+/// The last `"name":` in a piece of JSON text, that is, the field whose value
+/// the text stops in.
+fn field_named_last(text: &str) -> Option<&str> {
+    let colon = text.rfind("\":")?;
+    let name = &text[..colon];
+    let open = name.rfind('"')?;
+    Some(&name[open + 1..])
 }
 
 /// `Retry-After` in seconds. The HTTP-date form is not used by USOS proxies and
@@ -256,5 +278,9 @@ mod tests {
         let d: crate::api::types::LangDict =
             serde_json::from_str(r#"{"pl": "brak zdjęcia"}"#).unwrap();
         assert_eq!(d.get(Lang::En), "brak zdjęcia");
+        assert_eq!(d.get(Lang::Uk), "brak zdjęcia");
+        let d: crate::api::types::LangDict =
+            serde_json::from_str(r#"{"pl": "brak zdjęcia", "en": "no photo"}"#).unwrap();
+        assert_eq!(d.get(Lang::Uk), "no photo");
     }
 }

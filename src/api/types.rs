@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::dates::{Date, DateTime};
 use crate::domain::status::OrderStatus;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, UsosLang};
 
 /// A text in both of USOS's languages. Either may be empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -19,11 +19,12 @@ pub struct LangDict {
 }
 
 impl LangDict {
-    /// The text in `lang`, falling back to the other language when it is empty.
+    /// The text in `lang`, falling back to the other language when it is
+    /// empty. Languages USOS does not speak read the English text.
     pub fn get(&self, lang: Lang) -> &str {
-        let (first, second) = match lang {
-            Lang::Pl => (&self.pl, &self.en),
-            Lang::En => (&self.en, &self.pl),
+        let (first, second) = match lang.texts().usos_lang {
+            UsosLang::Pl => (&self.pl, &self.en),
+            UsosLang::En => (&self.en, &self.pl),
         };
         if first.trim().is_empty() {
             second

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::copy_button::CopyButton;
 use crate::components::qr_code::QrCode;
-use crate::components::{texts, use_lang, use_store};
+use crate::components::{text, use_lang, use_store};
 
 /// Where the student can open mObywatel's page from a phone.
 const MOBYWATEL_URL: &str = "https://www.gov.pl/web/mobywatel";
@@ -28,31 +28,31 @@ pub fn ActivationSteps() -> impl IntoView {
     let has_codes = Memo::new(move |_| !token.get().is_empty() && !pass.get().is_empty());
     view! {
         <section class="mlg-steps" data-test="activation-steps" aria-labelledby="mlg-steps-title">
-            <h3 class="mlg-steps__title" id="mlg-steps-title">{move || texts(lang).steps_heading}</h3>
+            <h3 class="mlg-steps__title" id="mlg-steps-title">{text(lang, |t| t.steps_heading)}</h3>
             <Show
                 when=move || has_codes.get()
-                fallback=move || view! { <p class="mlg-loading">{move || texts(lang).loading_codes}</p> }
+                fallback=move || view! { <p class="mlg-loading">{text(lang, |t| t.loading_codes)}</p> }
             >
                 <ol class="mlg-steps__list">
                     <li>
-                        <p>{move || texts(lang).step_open}</p>
+                        <p>{text(lang, |t| t.step_open)}</p>
                         <a class="mlg-mobile-only mlg-link-button" href=MOBYWATEL_URL target="_blank" rel="noopener noreferrer">
-                            {move || texts(lang).open_mobywatel}
+                            {text(lang, |t| t.open_mobywatel)}
                         </a>
                     </li>
                     <li>
-                        <p>{move || texts(lang).step_qr}</p>
+                        <p>{text(lang, |t| t.step_qr)}</p>
                         <QrCode token/>
                         <p class="mlg-code-line">
-                            <span>{move || texts(lang).qr_label}</span> " "
+                            <span>{text(lang, |t| t.qr_label)}</span> " "
                             <code class="mlg-code" data-test="token">{move || token.get()}</code>
                         </p>
                         <CopyButton text=token test_id="copy-token"/>
                     </li>
                     <li>
-                        <p>{move || texts(lang).step_code}</p>
+                        <p>{text(lang, |t| t.step_code)}</p>
                         <p class="mlg-code-line">
-                            <span>{move || texts(lang).activation_code}</span> " "
+                            <span>{text(lang, |t| t.activation_code)}</span> " "
                             <code class="mlg-code mlg-code--pass" data-test="activation-code">{move || pass.get()}</code>
                         </p>
                         <CopyButton text=pass test_id="copy-activation-code"/>

@@ -1,7 +1,7 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
-use crate::components::{sync_modal, texts, use_lang};
+use crate::components::{sync_modal, text, texts, use_lang};
 use crate::i18n::ConfirmTexts;
 
 /// Asks before something that cannot be undone, in a modal `<dialog>`: focus
@@ -39,7 +39,7 @@ pub fn ConfirmDialog(
                     autofocus
                     on:click=move |_| open.set(false)
                 >
-                    {move || texts(lang).confirm_no}
+                    {text(lang, |t| t.confirm_no)}
                 </button>
                 <button
                     type="button"

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{texts, use_lang};
+use crate::components::{text, use_lang};
 use crate::config::Config;
 
 /// "W razie problemów kontaktuj się z Działem IT UIK na adres: …"
@@ -11,9 +11,9 @@ pub fn Contact() -> impl IntoView {
     let email = contact.email.clone();
     view! {
         <p class="mlg-contact" data-test="contact">
-            {move || texts(lang).contact_before} " "
+            {text(lang, |t| t.contact_before)} " "
             {move || contact.name(lang.get()).to_owned()} " "
-            {move || texts(lang).contact_between} " "
+            {text(lang, |t| t.contact_between)} " "
             <a href=format!("mailto:{email}")>{email.clone()}</a>
         </p>
     }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::types::Mcard;
 use crate::components::order_button::OrderButton;
-use crate::components::{texts, use_lang};
+use crate::components::{text, texts, use_lang};
 
 /// Whether the student may order now: the server's reason and the conditions
 /// if not, the planned expiry date and the order button if yes.
@@ -50,13 +50,13 @@ fn Conditions() -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="mlg-conditions" data-test="conditions">
-            <p class="mlg-conditions__heading">{move || texts(lang).conditions_heading}</p>
+            <p class="mlg-conditions__heading">{text(lang, |t| t.conditions_heading)}</p>
             <ul>
                 {move || {
                     texts(lang).conditions.iter().map(|c| view! { <li>{*c}</li> }).collect_view()
                 }}
             </ul>
-            <p class="mlg-hint" data-test="first-year-note">{move || texts(lang).first_year_note}</p>
+            <p class="mlg-hint" data-test="first-year-note">{text(lang, |t| t.first_year_note)}</p>
         </div>
     }
 }

@@ -1,9 +1,8 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 
-use crate::components::{sync_modal, texts, use_lang};
+use crate::browser;
+use crate::components::{sync_modal, text, texts, use_lang};
 use crate::domain::status::STATUS_CODES;
 
 /// The help panel's own address in a page the widget owns, so it can be
@@ -33,53 +32,46 @@ pub fn local_help_nav() -> HelpNav {
     }
 }
 
-/// Standalone: the help panel is open exactly while the address is `/pomoc`.
-/// Must be called inside the router.
-pub fn routed_help_nav() -> HelpNav {
-    let location = use_location();
-    let navigate = use_navigate();
-    let open = Memo::new(move |_| is_help_path(&location.pathname.get()));
+/// Standalone: the help panel is open exactly while the address is `/pomoc`,
+/// so it can be linked and the browser's "back" closes it. Only the widget's
+/// own history entries are touched; links on the page are left alone.
+pub fn address_help_nav() -> HelpNav {
+    let open = RwSignal::new(browser::path().is_some_and(|p| is_help_path(&p)));
+    browser::listen("popstate", false, move || {
+        open.set(browser::path().is_some_and(|p| is_help_path(&p)));
+    });
     // Opened by the button: closing goes back in history. Opened by its
-    // address: closing goes to the panel.
+    // address: closing replaces it with the page without the panel.
     let opened_here = StoredValue::new(false);
-    let go = navigate.clone();
     HelpNav {
         open: open.into(),
         show: Callback::new(move |()| {
-            opened_here.set_value(true);
-            let target = location
-                .pathname
-                .get_untracked()
-                .trim_end_matches('/')
-                .to_owned()
-                + HELP_PATH;
-            go(&target, NavigateOptions::default());
+            if open.get_untracked() {
+                return;
+            }
+            let Some(path) = browser::path() else {
+                return;
+            };
+            let target = path.trim_end_matches('/').to_owned() + HELP_PATH;
+            opened_here.set_value(browser::push_path(&target));
+            open.set(true);
         }),
         close: Callback::new(move |()| {
             if !open.get_untracked() {
                 return;
             }
+            open.set(false);
             if opened_here.get_value() {
                 opened_here.set_value(false);
-                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                    if history.back().is_ok() {
-                        return;
-                    }
-                }
+                browser::go_back();
+            } else if let Some(path) = browser::path() {
+                let target = path
+                    .trim_end_matches('/')
+                    .trim_end_matches(HELP_PATH)
+                    .to_owned()
+                    + "/";
+                browser::replace_path(&target);
             }
-            let path = location.pathname.get_untracked();
-            let target = path
-                .trim_end_matches('/')
-                .trim_end_matches(HELP_PATH)
-                .to_owned()
-                + "/";
-            navigate(
-                &target,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
         }),
     }
 }
@@ -98,7 +90,7 @@ pub fn HelpButton() -> impl IntoView {
             on:click=move |_| nav.show.run(())
         >
             <span aria-hidden="true">"? "</span>
-            {move || texts(lang).help_button}
+            {text(lang, |t| t.help_button)}
         </button>
     }
 }
@@ -111,7 +103,6 @@ pub fn HelpDialog() -> impl IntoView {
     let nav = expect_context::<HelpNav>();
     let dialog = NodeRef::<Dialog>::new();
     sync_modal(dialog, move || nav.open.get());
-    let t = move || &texts(lang).help;
     view! {
         <dialog
             node_ref=dialog
@@ -125,27 +116,27 @@ pub fn HelpDialog() -> impl IntoView {
             on:close=move |_| nav.close.run(())
         >
             <div class="mlg-dialog__header">
-                <h2 class="mlg-dialog__title" id="mlg-help-title">{move || t().title}</h2>
+                <h2 class="mlg-dialog__title" id="mlg-help-title">{text(lang, |t| t.help.title)}</h2>
                 <button
                     type="button"
                     class="mlg-icon-button"
                     data-test="help-close"
-                    aria-label=move || texts(lang).close
+                    aria-label=text(lang, |t| t.close)
                     on:click=move |_| nav.close.run(())
                 >
                     "✕"
                 </button>
             </div>
-            <h3>{move || t().what_heading}</h3>
-            <p>{move || t().what_body}</p>
-            <h3>{move || t().who_heading}</h3>
-            <p>{move || t().who_lead}</p>
-            <ul>{move || t().who_items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
-            <h3>{move || t().how_heading}</h3>
-            <p>{move || t().how_body}</p>
-            <h3>{move || t().wait_heading}</h3>
-            <p>{move || t().wait_body}</p>
-            <h3>{move || t().statuses_heading}</h3>
+            <h3>{text(lang, |t| t.help.what_heading)}</h3>
+            <p>{text(lang, |t| t.help.what_body)}</p>
+            <h3>{text(lang, |t| t.help.who_heading)}</h3>
+            <p>{text(lang, |t| t.help.who_lead)}</p>
+            <ul>{move || texts(lang).help.who_items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
+            <h3>{text(lang, |t| t.help.how_heading)}</h3>
+            <p>{text(lang, |t| t.help.how_body)}</p>
+            <h3>{text(lang, |t| t.help.wait_heading)}</h3>
+            <p>{text(lang, |t| t.help.wait_body)}</p>
+            <h3>{text(lang, |t| t.help.statuses_heading)}</h3>
             <ul class="mlg-help-statuses">
                 {move || {
                     let lang = lang.get();

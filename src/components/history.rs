@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::types::OrderSummary;
 use crate::components::status_badge::StatusBadge;
-use crate::components::{texts, use_lang};
+use crate::components::{text, use_lang};
 
 /// Earlier orders, newest first: date and status.
 #[component]
@@ -11,7 +11,7 @@ pub fn History(#[prop(into)] orders: Signal<Vec<OrderSummary>>) -> impl IntoView
     view! {
         <Show when=move || orders.with(|o| !o.is_empty())>
             <section class="mlg-history" data-test="history" aria-labelledby="mlg-history-title">
-                <h3 class="mlg-history__title" id="mlg-history-title">{move || texts(lang).history_heading}</h3>
+                <h3 class="mlg-history__title" id="mlg-history-title">{text(lang, |t| t.history_heading)}</h3>
                 <ul class="mlg-history__list">
                     <For
                         each=move || orders.get()

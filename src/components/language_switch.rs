@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::components::{texts, use_lang};
 use crate::i18n::Lang;
 
-/// PL | EN: one button per language, the current one pressed.
+/// PL | EN | УКР: one button per language, the current one pressed.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
@@ -21,7 +21,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             title=option.texts().language_name
                             on:click=move |_| lang.set(option)
                         >
-                            {option.tag().to_uppercase()}
+                            {option.texts().switch_label}
                         </button>
                     }
                 })

@@ -34,6 +34,16 @@ pub fn texts(lang: RwSignal<Lang>) -> &'static Texts {
     lang.get().texts()
 }
 
+/// One text of the chosen language, following the language switch. Every
+/// text in the widget goes through this one closure type, so the view code
+/// for a changing text is compiled once rather than once per text.
+pub fn text(
+    lang: RwSignal<Lang>,
+    pick: fn(&'static Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || pick(lang.get().texts())
+}
+
 /// The widget's shared state.
 pub fn use_store() -> Store {
     expect_context::<Store>()

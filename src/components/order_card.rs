@@ -6,7 +6,7 @@ use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::outcome::{ErrorOutcome, RevokedOutcome};
 use crate::components::status_badge::StatusBadge;
 use crate::components::status_check::StatusCheck;
-use crate::components::{texts, use_lang, use_store};
+use crate::components::{text, texts, use_lang, use_store};
 use crate::domain::status::OrderStatus;
 use crate::store::CancelKind;
 
@@ -41,9 +41,9 @@ pub fn OrderCard(
         <section class="mlg-order" data-test="order" aria-labelledby="mlg-order-title">
             <h3 class="mlg-order__heading" id="mlg-order-title">{heading}</h3>
             <dl class="mlg-facts">
-                <dt>{move || texts(lang).status}</dt>
+                <dt>{text(lang, |t| t.status)}</dt>
                 <dd data-test="status"><StatusBadge status lang/></dd>
-                <dt>{move || texts(lang).order_date}</dt>
+                <dt>{text(lang, |t| t.order_date)}</dt>
                 <dd data-test="order-date">{move || order.get().order_date.format(lang.get())}</dd>
                 <dt>{expiry_label}</dt>
                 <dd data-test="expiry">{move || order.get().expiration_date.format(lang.get())}</dd>
@@ -97,7 +97,7 @@ fn ReadyToCollect(order: Signal<OrderSummary>, may_cancel: Signal<bool>) -> impl
     let lang = use_lang();
     let showing = RwSignal::new(false);
     view! {
-        <p>{move || texts(lang).ready_lead}</p>
+        <p>{text(lang, |t| t.ready_lead)}</p>
         <div class="mlg-actions">
             <CancelOrder order may_cancel/>
             <button
@@ -108,7 +108,7 @@ fn ReadyToCollect(order: Signal<OrderSummary>, may_cancel: Signal<bool>) -> impl
                 aria-controls="mlg-activation"
                 on:click=move |_| showing.update(|s| *s = !*s)
             >
-                {move || texts(lang).add_to_mobywatel}
+                {text(lang, |t| t.add_to_mobywatel)}
             </button>
         </div>
         <div id="mlg-activation">
@@ -130,8 +130,8 @@ fn CancelCard(order: Signal<OrderSummary>, may_cancel: Signal<bool>) -> impl Int
     view! {
         <Show when=move || may_cancel.get()>
             <details class="mlg-details" data-test="cancel-card-section">
-                <summary>{move || texts(lang).cancel_card_heading}</summary>
-                <p>{move || texts(lang).cancel_card_why}</p>
+                <summary>{text(lang, |t| t.cancel_card_heading)}</summary>
+                <p>{text(lang, |t| t.cancel_card_why)}</p>
                 <button
                     type="button"
                     class="mlg-button mlg-button--danger"

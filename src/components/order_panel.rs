@@ -4,7 +4,7 @@ use crate::components::eligibility::Eligibility;
 use crate::components::history::History;
 use crate::components::order_card::OrderCard;
 use crate::components::problem_notice::ProblemNotice;
-use crate::components::{keep_last, texts, use_lang, use_store};
+use crate::components::{keep_last, text, texts, use_lang, use_store};
 use crate::domain::overview::Overview;
 use crate::store::{Notice, Support};
 
@@ -42,16 +42,16 @@ pub fn OrderPanel() -> impl IntoView {
     };
     view! {
         <section class="mlg-panel" aria-labelledby="mlg-panel-title">
-            <h2 class="mlg-panel__heading" id="mlg-panel-title">{move || texts(lang).heading}</h2>
+            <h2 class="mlg-panel__heading" id="mlg-panel-title">{text(lang, |t| t.heading)}</h2>
             <p class="mlg-notice" role="status" data-test="notice">{notice}</p>
             {move || store.problem.get().map(|problem| view! { <ProblemNotice problem/> })}
             {move || match store.support.get() {
                 Support::NotOffered => view! {
-                    <p class="mlg-unsupported" data-test="unsupported">{move || texts(lang).unsupported}</p>
+                    <p class="mlg-unsupported" data-test="unsupported">{text(lang, |t| t.unsupported)}</p>
                 }
                 .into_any(),
                 _ if !mcard_shown.get() && store.problem.get().is_none() => view! {
-                    <p class="mlg-loading" data-test="loading">{move || texts(lang).loading}</p>
+                    <p class="mlg-loading" data-test="loading">{text(lang, |t| t.loading)}</p>
                 }
                 .into_any(),
                 _ => ().into_any(),

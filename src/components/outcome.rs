@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::contact::Contact;
-use crate::components::{texts, use_lang};
+use crate::components::{text, texts, use_lang};
 
 /// After "Błąd": what happened and what to do.
 #[component]
@@ -9,7 +9,7 @@ pub fn ErrorOutcome() -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="mlg-outcome" data-test="error-outcome">
-            <p>{move || texts(lang).error_outcome}</p>
+            <p>{text(lang, |t| t.error_outcome)}</p>
             <Contact/>
         </div>
     }
@@ -21,11 +21,11 @@ pub fn RevokedOutcome() -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="mlg-outcome" data-test="revoked-outcome">
-            <p>{move || texts(lang).revoked_outcome}</p>
+            <p>{text(lang, |t| t.revoked_outcome)}</p>
             <details class="mlg-details">
-                <summary>{move || texts(lang).revocation_heading}</summary>
-                <p>{move || texts(lang).revocation_validity}</p>
-                <p>{move || texts(lang).revocation_lead}</p>
+                <summary>{text(lang, |t| t.revocation_heading)}</summary>
+                <p>{text(lang, |t| t.revocation_validity)}</p>
+                <p>{text(lang, |t| t.revocation_lead)}</p>
                 <ol>
                     {move || {
                         texts(lang).revocation_cases.iter().map(|c| view! { <li>{*c}</li> }).collect_view()

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::{texts, use_lang, use_store};
+use crate::components::{text, texts, use_lang, use_store};
 use crate::config::Config;
 
 /// What went wrong and what the student can do, shown above whatever is
@@ -31,7 +31,7 @@ pub fn ProblemNotice(#[prop(into)] problem: Signal<ApiError>) -> impl IntoView {
                 class="mlg-button mlg-button--secondary"
                 on:click=move |_| store.check(true)
             >
-                {move || texts(lang).retry}
+                {text(lang, |t| t.retry)}
             </button>
         </div>
     }

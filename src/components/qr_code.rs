@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{texts, use_lang};
+use crate::components::{text, use_lang};
 use crate::qr::qr_picture;
 
 /// The QR code as SVG: black modules on white with a quiet zone, sharp at any
@@ -18,7 +18,7 @@ pub fn QrCode(#[prop(into)] token: Signal<String>) -> impl IntoView {
                     data-test="qr"
                     viewBox=view_box
                     role="img"
-                    aria-label=move || texts(lang).qr_alt
+                    aria-label=text(lang, |t| t.qr_alt)
                     shape-rendering="crispEdges"
                 >
                     <rect width=picture.size height=picture.size fill="#ffffff"></rect>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::types::OrderSummary;
 use crate::browser;
-use crate::components::{texts, use_lang, use_store};
+use crate::components::{text, texts, use_lang, use_store};
 use crate::domain::dates::format_waiting;
 use crate::domain::status::OrderStatus;
 
@@ -33,10 +33,10 @@ pub fn StatusCheck(#[prop(into)] order: Signal<OrderSummary>) -> impl IntoView {
     };
     view! {
         <div class="mlg-check" data-test="status-check">
-            <p class="mlg-hint">{move || texts(lang).auto_updates}</p>
+            <p class="mlg-hint">{text(lang, |t| t.auto_updates)}</p>
             <Show when=move || working.get()>
                 <p class="mlg-hint" data-test="waiting">
-                    {move || texts(lang).usually_minutes} " "
+                    {text(lang, |t| t.usually_minutes)} " "
                     {move || waited().map(|w| format!("{} {w}", texts(lang).waiting_for))}
                 </p>
             </Show>

@@ -31,13 +31,9 @@ pub struct DateError(pub String);
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not a USOS date: {:?}", self.0)
+        write!(f, "not a USOS date: \"{}\"", self.0)
     }
 }
-
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
 
 fn number(text: &str, digits: usize) -> Option<u16> {
     if text.len() != digits || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -76,14 +72,14 @@ impl Date {
         Ok(Date { year, month, day })
     }
 
-    /// "31.10.2025" in Polish, "31 Oct 2025" in English.
+    /// "31.10.2025" in Polish and Ukrainian, "31 Oct 2025" in English.
     pub fn format(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Pl => format!("{}.{:02}.{}", self.day, self.month, self.year),
-            Lang::En => format!(
+        match lang.texts().dates.months {
+            None => format!("{}.{:02}.{}", self.day, self.month, self.year),
+            Some(months) => format!(
                 "{} {} {}",
                 self.day,
-                MONTHS_EN[usize::from(self.month - 1)],
+                months[usize::from(self.month - 1)],
                 self.year
             ),
         }
@@ -157,10 +153,8 @@ impl DateTime {
 pub fn format_waiting(seconds: i64, lang: Lang) -> String {
     let seconds = seconds.max(0);
     let (h, m, s) = (seconds / 3_600, seconds % 3_600 / 60, seconds % 60);
-    let (hours, minutes) = match lang {
-        Lang::Pl => ("godz.", "min"),
-        Lang::En => ("h", "min"),
-    };
+    let dates = &lang.texts().dates;
+    let (hours, minutes) = (dates.hours, dates.minutes);
     if h > 0 {
         format!("{h} {hours} {m} {minutes}")
     } else if m > 0 {
@@ -201,6 +195,7 @@ mod tests {
         let expires = Date::parse("2025-10-31").unwrap();
         assert_eq!(expires.format(Lang::Pl), "31.10.2025");
         assert_eq!(expires.format(Lang::En), "31 Oct 2025");
+        assert_eq!(expires.format(Lang::Uk), "31.10.2025");
     }
 
     #[test]
@@ -241,6 +236,7 @@ mod tests {
         assert_eq!(format_waiting(200, Lang::Pl), "3 min 20 s");
         assert_eq!(format_waiting(3_900, Lang::Pl), "1 godz. 5 min");
         assert_eq!(format_waiting(3_900, Lang::En), "1 h 5 min");
+        assert_eq!(format_waiting(3_900, Lang::Uk), "1 год 5 хв");
         assert_eq!(format_clock(7, 4, 9), "07:04:09");
     }
 

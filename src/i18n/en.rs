@@ -1,9 +1,18 @@
 //! English.
 
-use super::{ConfirmTexts, HelpTexts, ProblemTexts, StatusTexts, Texts};
+use super::{ConfirmTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang};
 
 pub const TEXTS: Texts = Texts {
     language_name: "English",
+    switch_label: "EN",
+    usos_lang: UsosLang::En,
+    dates: DateTexts {
+        months: Some([
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]),
+        hours: "h",
+        minutes: "min",
+    },
     language_switch: "Language",
     heading: "mLegitymacja order",
     loading: "Loading…",
@@ -90,6 +99,10 @@ pub const TEXTS: Texts = Texts {
     contact_before: "If you have problems, contact",
     contact_between: "at:",
     history_heading: "Earlier orders",
+    notify_button: "Notify me when the mLegitymacja is ready",
+    notify_on: "We will notify you when the mLegitymacja is ready to collect.",
+    notify_blocked: "Notifications are blocked in your browser. You will see the status in the tab's title.",
+    notification_body: "Add the mLegitymacja to the mObywatel app.",
     help: HelpTexts {
         title: "Help",
         what_heading: "What is mLegitymacja?",

@@ -1,25 +1,31 @@
 //! Every text a student reads, per language. Each language is one file holding
 //! one [`Texts`] value; the compiler makes sure no text is missing in any of them.
+//!
+//! To add a language: copy `en.rs` to `<tag>.rs` and translate it, then add
+//! the variant, its tag and its file to [`Lang`] below.
 
 mod en;
 mod pl;
+mod uk;
 
 /// A language the widget speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     Pl,
     En,
+    Uk,
 }
 
 impl Lang {
     /// Every language, in the order the switch shows them.
-    pub const ALL: [Lang; 2] = [Lang::Pl, Lang::En];
+    pub const ALL: [Lang; 3] = [Lang::Pl, Lang::En, Lang::Uk];
 
     /// All texts in this language.
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Pl => &pl::TEXTS,
             Lang::En => &en::TEXTS,
+            Lang::Uk => &uk::TEXTS,
         }
     }
 
@@ -28,6 +34,7 @@ impl Lang {
         match self {
             Lang::Pl => "pl",
             Lang::En => "en",
+            Lang::Uk => "uk",
         }
     }
 
@@ -36,6 +43,23 @@ impl Lang {
         let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
         Lang::ALL.into_iter().find(|lang| lang.tag() == primary)
     }
+}
+
+/// Which of the two languages USOS speaks (its `LangDict`s) to show texts
+/// from the API in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UsosLang {
+    Pl,
+    En,
+}
+
+/// How dates and spans of time are written.
+pub struct DateTexts {
+    /// Short month names ("3 Sep 2025"), or `None` for "3.09.2025".
+    pub months: Option<[&'static str; 12]>,
+    /// Abbreviations in "1 h 5 min".
+    pub hours: &'static str,
+    pub minutes: &'static str,
 }
 
 /// A status's badge name and a sentence on what it means.
@@ -93,8 +117,12 @@ pub struct ConfirmTexts {
 
 /// All texts of one language.
 pub struct Texts {
-    /// The language's own name, on the switch.
+    /// The language's own name, e.g. "Polski".
     pub language_name: &'static str,
+    /// Its short name on the switch, e.g. "PL".
+    pub switch_label: &'static str,
+    pub usos_lang: UsosLang,
+    pub dates: DateTexts,
     pub language_switch: &'static str,
     pub heading: &'static str,
     pub loading: &'static str,
@@ -165,6 +193,12 @@ pub struct Texts {
     pub contact_before: &'static str,
     pub contact_between: &'static str,
     pub history_heading: &'static str,
+    /// The opt-in to a system notification when the card is ready.
+    pub notify_button: &'static str,
+    pub notify_on: &'static str,
+    pub notify_blocked: &'static str,
+    /// The notification's text; its title is the "ready" status.
+    pub notification_body: &'static str,
     pub help: HelpTexts,
     pub statuses: StatusTexts,
     pub problems: ProblemTexts,
@@ -179,6 +213,7 @@ mod tests {
         assert_eq!(Lang::from_tag("pl"), Some(Lang::Pl));
         assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
         assert_eq!(Lang::from_tag("PL_pl"), Some(Lang::Pl));
+        assert_eq!(Lang::from_tag("uk-UA"), Some(Lang::Uk));
         assert_eq!(Lang::from_tag("de"), None);
         assert_eq!(Lang::from_tag(""), None);
     }

@@ -1,9 +1,16 @@
 //! Polish: the university's instruction's own words wherever it has them.
 
-use super::{ConfirmTexts, HelpTexts, ProblemTexts, StatusTexts, Texts};
+use super::{ConfirmTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang};
 
 pub const TEXTS: Texts = Texts {
     language_name: "Polski",
+    switch_label: "PL",
+    usos_lang: UsosLang::Pl,
+    dates: DateTexts {
+        months: None,
+        hours: "godz.",
+        minutes: "min",
+    },
     language_switch: "Język",
     heading: "Zamówienie mLegitymacji",
     loading: "Wczytywanie…",
@@ -90,6 +97,10 @@ pub const TEXTS: Texts = Texts {
     contact_before: "W razie problemów kontaktuj się z",
     contact_between: "na adres:",
     history_heading: "Wcześniejsze zamówienia",
+    notify_button: "Powiadom mnie, gdy mLegitymacja będzie do odbioru",
+    notify_on: "Powiadomimy Cię, gdy mLegitymacja będzie do odbioru.",
+    notify_blocked: "Powiadomienia są zablokowane w przeglądarce. Status zobaczysz w tytule karty.",
+    notification_body: "Dodaj mLegitymację do aplikacji mObywatel.",
     help: HelpTexts {
         title: "Pomoc",
         what_heading: "Co to jest mLegitymacja?",

@@ -3,8 +3,9 @@
 //!
 //! The widget's settings can be tried from the address: every query argument
 //! named like a setting (`api-base`, `lang`, `polling`, …) becomes that
-//! `data-…` attribute; `no-api-base` leaves the API base out, and `widget=off`
-//! shows the page without the widget (to compare the page's own styles).
+//! `data-…` attribute; `page-lang` sets the page's `<html lang>`;
+//! `no-api-base` leaves the API base out, and `widget=off` shows the page
+//! without the widget (to compare the page's own styles).
 
 use axum::extract::RawQuery;
 use axum::http::header;
@@ -16,7 +17,7 @@ const FLOOR_PAGE: &str = include_str!("../demo/floor.html");
 const FLOOR_SCRIPT: &str = include_str!("../demo/floor.js");
 
 /// The settings the widget reads, without their `data-` prefix.
-const SETTINGS: [&str; 13] = [
+const SETTINGS: [&str; 14] = [
     "api-base",
     "lang",
     "credentials",
@@ -25,6 +26,7 @@ const SETTINGS: [&str; 13] = [
     "csrf-meta",
     "help-name-pl",
     "help-name-en",
+    "help-name-uk",
     "help-email",
     "login-url",
     "polling",
@@ -84,7 +86,17 @@ pub fn render(query: &str) -> String {
         "<div class=\"widget-slot\" data-mlegitymacja{attributes}></div>\n      \
          <script type=\"module\" src=\"/widget.js\"></script>"
     );
-    PAGE.replace("<!--WIDGET-->", &widget)
+    let page = match args.iter().find(|(k, _)| k == "page-lang") {
+        // The host page's own language, which the widget follows when it
+        // has no `data-lang`.
+        Some((_, lang)) => PAGE.replacen(
+            "<html lang=\"pl\">",
+            &format!("<html lang=\"{}\">", escape(lang)),
+            1,
+        ),
+        None => PAGE.to_owned(),
+    };
+    page.replace("<!--WIDGET-->", &widget)
 }
 
 fn escape(text: &str) -> String {
