@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::ApiClient;
+use crate::browser;
+use crate::callback::CallBack;
 use crate::components::help_dialog::{address_help_nav, local_help_nav, HelpButton, HelpDialog};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::order_panel::OrderPanel;
@@ -21,9 +23,14 @@ pub fn App(config: Config) -> impl IntoView {
         config.poll_interval_ms,
     );
     provide_context(store);
-    // Only a widget that owns the page may change its address.
+    provide_context(CallBack::start(store.mcard, lang));
+    // Only a widget that owns the page may change its address, and the
+    // language the page declares.
     provide_context(match config.routing {
-        Routing::Path => address_help_nav(),
+        Routing::Path => {
+            Effect::new(move |_| browser::set_page_lang(lang.get().tag()));
+            address_help_nav()
+        }
         Routing::None => local_help_nav(),
     });
     provide_context(config);

@@ -73,6 +73,85 @@ pub fn go_back() {
     }
 }
 
+/// Sets `<html lang>`: for a page the widget owns.
+pub fn set_page_lang(tag: &str) {
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.set_attribute("lang", tag);
+    }
+}
+
+/// The page's title (the tab's name).
+pub fn title() -> Option<String> {
+    Some(web_sys::window()?.document()?.title())
+}
+
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// What the browser lets the page do with system notifications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationPermission {
+    /// This browser has no Notification API (e.g. Safari on an iPhone
+    /// outside a home-screen app).
+    Unsupported,
+    /// Not asked yet.
+    Ask,
+    Granted,
+    Denied,
+}
+
+pub fn notification_permission() -> NotificationPermission {
+    let supported = web_sys::window()
+        .is_some_and(|w| Reflect::has(&w, &"Notification".into()).unwrap_or(false));
+    if !supported {
+        return NotificationPermission::Unsupported;
+    }
+    match web_sys::Notification::permission() {
+        web_sys::NotificationPermission::Granted => NotificationPermission::Granted,
+        web_sys::NotificationPermission::Denied => NotificationPermission::Denied,
+        _ => NotificationPermission::Ask,
+    }
+}
+
+/// Asks the student (the browser's own prompt) and returns the answer.
+pub async fn ask_notification_permission() -> NotificationPermission {
+    if notification_permission() != NotificationPermission::Ask {
+        return notification_permission();
+    }
+    if let Ok(promise) = web_sys::Notification::request_permission() {
+        let _ = JsFuture::from(promise).await;
+    }
+    notification_permission()
+}
+
+/// Shows a system notification; clicking it brings the student to this tab.
+/// `tag` makes a second notification for the same thing replace the first.
+pub fn notify(title: &str, body: &str, tag: &str, lang: &str) {
+    let options = web_sys::NotificationOptions::new();
+    options.set_body(body);
+    options.set_tag(tag);
+    options.set_lang(lang);
+    let Ok(notification) = web_sys::Notification::new_with_options(title, &options) else {
+        return;
+    };
+    let shown = notification.clone();
+    let on_click = Closure::<dyn FnMut()>::new(move || {
+        if let Some(window) = web_sys::window() {
+            let _ = window.focus();
+        }
+        shown.close();
+    });
+    notification.set_onclick(Some(on_click.as_ref().unchecked_ref()));
+    // Lives as long as the notification, which the browser may keep.
+    on_click.forget();
+}
+
 /// Calls `handler` on every `event` of the document (`document` true) or the
 /// window, for the life of the page.
 pub fn listen(event: &str, on_document: bool, handler: impl FnMut() + 'static) {

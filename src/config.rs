@@ -110,7 +110,7 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting the widget reads, for documentation and for the demo page.
-pub const ATTRIBUTES: [&str; 14] = [
+pub const ATTRIBUTES: [&str; 15] = [
     "data-api-base",
     "data-lang",
     "data-credentials",
@@ -125,6 +125,7 @@ pub const ATTRIBUTES: [&str; 14] = [
     "data-polling",
     "data-poll-interval-ms",
     "data-routing",
+    "data-theme",
 ];
 
 /// A URL the widget may call or link to: an absolute path or http(s).
@@ -325,6 +326,13 @@ impl Config {
             }
         };
 
+        // Read by the stylesheet itself (`:host([data-theme="light"])`);
+        // checked here so that a typo is reported like any other.
+        match get("data-theme").as_deref() {
+            None | Some("auto") | Some("light") => {}
+            Some(other) => fail("data-theme", format!("\"{other}\" is not auto or light")),
+        }
+
         let lang = choose_lang(lang_setting, page);
         if errors.is_empty() {
             Ok(Config {
@@ -468,6 +476,7 @@ mod tests {
             ("data-polling", "sometimes"),
             ("data-poll-interval-ms", "5"),
             ("data-routing", "hash"),
+            ("data-theme", "blue"),
         ]));
         assert_eq!(
             errors,
@@ -480,7 +489,8 @@ mod tests {
                 "data-login-url",
                 "data-polling",
                 "data-poll-interval-ms",
-                "data-routing"
+                "data-routing",
+                "data-theme"
             ]
         );
     }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod browser;
+pub mod callback;
 pub mod components;
 pub mod config;
 pub mod domain;

@@ -102,7 +102,8 @@ impl Store {
             if browser::page_visible() {
                 self.check(false);
             } else {
-                self.stop_timer();
+                // The schedule for a hidden tab: seldom, or not at all.
+                self.schedule_next();
             }
         });
         browser::listen("online", false, move || self.check(false));

@@ -9,7 +9,7 @@ use mlegitymacja::api::types::{Installation, Mcard, OrderDetails, Success};
 use mlegitymacja::api::ApiError;
 use mlegitymacja::domain::dates::{Date, DateTime};
 use mlegitymacja::domain::overview::Overview;
-use mlegitymacja::domain::polling::{next_poll_ms, PollInput, MAX_RETRY_MS};
+use mlegitymacja::domain::polling::{next_poll_ms, PollInput, HIDDEN_INTERVAL_MS, MAX_RETRY_MS};
 use mlegitymacja::domain::status::{OrderStatus, STATUS_CODES};
 use mlegitymacja::i18n::Lang;
 use proptest::prelude::*;
@@ -111,8 +111,11 @@ proptest! {
     ) {
         let input = PollInput { status: status.clone(), failures, retry_after_s, visible, online, jitter_permille, interval_override_ms: None };
         let next = next_poll_ms(&input);
-        if !visible || !online {
+        if !online {
             prop_assert_eq!(next, None);
+        } else if !visible {
+            let on_its_way = matches!(status, Some(OrderStatus::Pending | OrderStatus::InProgress));
+            prop_assert_eq!(next, (on_its_way && failures == 0).then_some(HIDDEN_INTERVAL_MS));
         } else if failures > 0 {
             let ms = next.unwrap();
             let asked = retry_after_s.map_or(0, |s| s.saturating_mul(1000));

@@ -1,7 +1,7 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
-use crate::components::{sync_modal, text, texts, use_lang};
+use crate::components::{keep_focus_inside, sync_modal, text, texts, use_lang};
 use crate::i18n::ConfirmTexts;
 
 /// Asks before something that cannot be undone, in a modal `<dialog>`: focus
@@ -24,6 +24,7 @@ pub fn ConfirmDialog(
     view! {
         <dialog
             node_ref=dialog
+            on:keydown=move |event| keep_focus_inside(&event, dialog)
             class="mlg-dialog mlg-dialog--confirm"
             data-test=id
             aria-labelledby=labelled_by

@@ -2,7 +2,7 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::components::{sync_modal, text, texts, use_lang};
+use crate::components::{keep_focus_inside, sync_modal, text, texts, use_lang};
 use crate::domain::status::STATUS_CODES;
 
 /// The help panel's own address in a page the widget owns, so it can be
@@ -106,6 +106,7 @@ pub fn HelpDialog() -> impl IntoView {
     view! {
         <dialog
             node_ref=dialog
+            on:keydown=move |event| keep_focus_inside(&event, dialog)
             class="mlg-dialog mlg-dialog--help"
             data-test="help"
             aria-labelledby="mlg-help-title"

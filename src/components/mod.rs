@@ -9,17 +9,20 @@ pub mod eligibility;
 pub mod help_dialog;
 pub mod history;
 pub mod language_switch;
+pub mod notify_button;
 pub mod order_button;
 pub mod order_card;
 pub mod order_panel;
 pub mod outcome;
 pub mod problem_notice;
 pub mod qr_code;
+pub mod status_announcer;
 pub mod status_badge;
 pub mod status_check;
 
 use leptos::html::Dialog;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::i18n::{Lang, Texts};
 use crate::store::Store;
@@ -58,6 +61,46 @@ where
     Memo::new(move |previous: Option<&T>| {
         source().unwrap_or_else(|| previous.cloned().unwrap_or_else(|| initial.clone()))
     })
+}
+
+/// Tab and Shift+Tab go round a modal dialog's own controls. Without this,
+/// Tab from its last control leaves for the browser's toolbar, and a
+/// keyboard user is lost outside the dialog.
+pub fn keep_focus_inside(event: &leptos::ev::KeyboardEvent, dialog: NodeRef<Dialog>) {
+    if event.key() != "Tab" {
+        return;
+    }
+    let Some(dialog) = dialog.get_untracked() else {
+        return;
+    };
+    let Ok(found) = dialog
+        .query_selector_all("button:not([disabled]), a[href], summary, input, select, textarea")
+    else {
+        return;
+    };
+    let controls: Vec<web_sys::HtmlElement> = (0..found.length())
+        .filter_map(|i| found.item(i))
+        .filter_map(|node| node.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        return;
+    };
+    let active = dialog
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|root| root.active_element());
+    let (edge, other_end) = if event.shift_key() {
+        (first, last)
+    } else {
+        (last, first)
+    };
+    let at_edge = active
+        .is_none_or(|active| &active == edge.as_ref() || !dialog.contains(Some(active.as_ref())));
+    if at_edge {
+        event.prevent_default();
+        let _ = other_end.focus();
+    }
 }
 
 /// Keeps a modal `<dialog>` open exactly while `open` says so.

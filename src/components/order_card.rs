@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::api::types::OrderSummary;
 use crate::components::activation_steps::ActivationSteps;
 use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::notify_button::NotifyButton;
 use crate::components::outcome::{ErrorOutcome, RevokedOutcome};
 use crate::components::status_badge::StatusBadge;
 use crate::components::status_check::StatusCheck;
@@ -55,6 +56,7 @@ pub fn OrderCard(
                 OrderStatus::Pending | OrderStatus::InProgress => view! {
                     <CancelOrder order may_cancel/>
                     <StatusCheck order/>
+                    <NotifyButton/>
                 }
                 .into_any(),
                 OrderStatus::Ready => view! { <ReadyToCollect order may_cancel/> }.into_any(),

@@ -4,6 +4,7 @@ use crate::components::eligibility::Eligibility;
 use crate::components::history::History;
 use crate::components::order_card::OrderCard;
 use crate::components::problem_notice::ProblemNotice;
+use crate::components::status_announcer::StatusAnnouncer;
 use crate::components::{keep_last, text, texts, use_lang, use_store};
 use crate::domain::overview::Overview;
 use crate::store::{Notice, Support};
@@ -30,6 +31,7 @@ pub fn OrderPanel() -> impl IntoView {
                 .map(|o| o.may_order_next_card)
         })
     });
+    let has_problem = Memo::new(move |_| store.problem.with(Option::is_some));
     let mcard_shown = Memo::new(move |_| store.mcard.get().is_some());
     let notice = move || {
         let t = texts(lang);
@@ -44,7 +46,16 @@ pub fn OrderPanel() -> impl IntoView {
         <section class="mlg-panel" aria-labelledby="mlg-panel-title">
             <h2 class="mlg-panel__heading" id="mlg-panel-title">{text(lang, |t| t.heading)}</h2>
             <p class="mlg-notice" role="status" data-test="notice">{notice}</p>
-            {move || store.problem.get().map(|problem| view! { <ProblemNotice problem/> })}
+            <StatusAnnouncer/>
+            // Built once per spell of trouble, so that screen readers hear
+            // the alert once, not on every failed retry.
+            {move || {
+                if !has_problem.get() {
+                    return None;
+                }
+                let problem = keep_last(store.problem.get_untracked()?, move || store.problem.get());
+                Some(view! { <ProblemNotice problem/> })
+            }}
             {move || match store.support.get() {
                 Support::NotOffered => view! {
                     <p class="mlg-unsupported" data-test="unsupported">{text(lang, |t| t.unsupported)}</p>

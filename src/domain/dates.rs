@@ -154,13 +154,13 @@ pub fn format_waiting(seconds: i64, lang: Lang) -> String {
     let seconds = seconds.max(0);
     let (h, m, s) = (seconds / 3_600, seconds % 3_600 / 60, seconds % 60);
     let dates = &lang.texts().dates;
-    let (hours, minutes) = (dates.hours, dates.minutes);
+    let (hours, minutes, secs) = (dates.hours, dates.minutes, dates.seconds);
     if h > 0 {
         format!("{h} {hours} {m} {minutes}")
     } else if m > 0 {
-        format!("{m} {minutes} {s} s")
+        format!("{m} {minutes} {s} {secs}")
     } else {
-        format!("{s} s")
+        format!("{s} {secs}")
     }
 }
 
@@ -237,6 +237,7 @@ mod tests {
         assert_eq!(format_waiting(3_900, Lang::Pl), "1 godz. 5 min");
         assert_eq!(format_waiting(3_900, Lang::En), "1 h 5 min");
         assert_eq!(format_waiting(3_900, Lang::Uk), "1 год 5 хв");
+        assert_eq!(format_waiting(200, Lang::Uk), "3 хв 20 с");
         assert_eq!(format_clock(7, 4, 9), "07:04:09");
     }
 

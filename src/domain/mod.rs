@@ -1,6 +1,7 @@
 //! What the widget knows about mLegitymacja, free of any browser API, so that
 //! every rule is tested natively.
 
+pub mod callback;
 pub mod dates;
 pub mod overview;
 pub mod polling;

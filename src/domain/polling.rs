@@ -12,7 +12,8 @@ pub struct PollInput {
     pub failures: u32,
     /// What the server asked for in `Retry-After`, in seconds.
     pub retry_after_s: Option<u32>,
-    /// The tab is visible: nobody watches a hidden tab, so it does not poll.
+    /// The tab is visible. A hidden tab checks only seldom, and only while
+    /// the order is on its way, to call the student back when it is ready.
     pub visible: bool,
     /// The browser believes it is online.
     pub online: bool,
@@ -43,17 +44,31 @@ impl PollInput {
 pub const WORKING_INTERVAL_MS: u32 = 5_000;
 /// How often a ready order is checked while the student adds it in mObywatel.
 pub const READY_INTERVAL_MS: u32 = 5_000;
+/// How often a hidden tab checks an order that is on its way, so that the
+/// student can be called back (title, notification) when it is ready.
+pub const HIDDEN_INTERVAL_MS: u32 = 30_000;
 /// The first retry after a failure.
 pub const FIRST_RETRY_MS: u32 = 2_000;
 /// Retries never wait longer than this.
 pub const MAX_RETRY_MS: u32 = 60_000;
 
 /// Milliseconds until the next automatic check, or `None` for no automatic
-/// check (the tab is hidden, the browser is offline, or nothing is expected to
-/// change). Coming back online or visible triggers a check by itself.
+/// check (the browser is offline, nothing is expected to change, or the tab
+/// is hidden and nothing it could call the student back for is expected).
+/// Coming back online or visible triggers a check by itself.
 pub fn next_poll_ms(input: &PollInput) -> Option<u32> {
-    if !input.visible || !input.online {
+    if !input.online {
         return None;
+    }
+    if !input.visible {
+        // Failures wait for the student to come back: a hidden tab never
+        // retries against a struggling USOS.
+        return match input.status {
+            Some(OrderStatus::Pending | OrderStatus::InProgress) if input.failures == 0 => {
+                Some(HIDDEN_INTERVAL_MS)
+            }
+            _ => None,
+        };
     }
     if input.failures > 0 {
         let exponent = (input.failures - 1).min(16);
@@ -111,11 +126,30 @@ mod tests {
     }
 
     #[test]
-    fn pauses_while_hidden_or_offline() {
+    fn a_hidden_tab_checks_seldom_and_only_for_an_order_on_its_way() {
         let mut i = input(Some(OrderStatus::Pending));
         i.visible = false;
-        assert_eq!(next_poll_ms(&i), None);
-        i.visible = true;
+        assert_eq!(next_poll_ms(&i), Some(HIDDEN_INTERVAL_MS));
+        i.status = Some(OrderStatus::InProgress);
+        assert_eq!(next_poll_ms(&i), Some(HIDDEN_INTERVAL_MS));
+        i.interval_override_ms = Some(20);
+        assert_eq!(next_poll_ms(&i), Some(HIDDEN_INTERVAL_MS));
+        for s in [
+            OrderStatus::Ready,
+            OrderStatus::Received,
+            OrderStatus::Cancelled,
+        ] {
+            i.status = Some(s);
+            assert_eq!(next_poll_ms(&i), None);
+        }
+        i.status = Some(OrderStatus::Pending);
+        i.failures = 2;
+        assert_eq!(next_poll_ms(&i), None, "no retries while nobody looks");
+    }
+
+    #[test]
+    fn pauses_while_offline() {
+        let mut i = input(Some(OrderStatus::Pending));
         i.online = false;
         i.failures = 3;
         assert_eq!(next_poll_ms(&i), None);

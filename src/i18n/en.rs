@@ -12,6 +12,7 @@ pub const TEXTS: Texts = Texts {
         ]),
         hours: "h",
         minutes: "min",
+        seconds: "s",
     },
     language_switch: "Language",
     heading: "mLegitymacja order",

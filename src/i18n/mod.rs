@@ -57,9 +57,10 @@ pub enum UsosLang {
 pub struct DateTexts {
     /// Short month names ("3 Sep 2025"), or `None` for "3.09.2025".
     pub months: Option<[&'static str; 12]>,
-    /// Abbreviations in "1 h 5 min".
+    /// Abbreviations in "1 h 5 min", "3 min 20 s".
     pub hours: &'static str,
     pub minutes: &'static str,
+    pub seconds: &'static str,
 }
 
 /// A status's badge name and a sentence on what it means.

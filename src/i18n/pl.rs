@@ -10,6 +10,7 @@ pub const TEXTS: Texts = Texts {
         months: None,
         hours: "godz.",
         minutes: "min",
+        seconds: "s",
     },
     language_switch: "Język",
     heading: "Zamówienie mLegitymacji",

@@ -10,6 +10,7 @@ pub const TEXTS: Texts = Texts {
         months: None,
         hours: "год",
         minutes: "хв",
+        seconds: "с",
     },
     language_switch: "Мова",
     heading: "Замовлення mLegitymacja",

@@ -17,7 +17,7 @@ const FLOOR_PAGE: &str = include_str!("../demo/floor.html");
 const FLOOR_SCRIPT: &str = include_str!("../demo/floor.js");
 
 /// The settings the widget reads, without their `data-` prefix.
-const SETTINGS: [&str; 14] = [
+const SETTINGS: [&str; 15] = [
     "api-base",
     "lang",
     "credentials",
@@ -32,6 +32,7 @@ const SETTINGS: [&str; 14] = [
     "polling",
     "poll-interval-ms",
     "routing",
+    "theme",
 ];
 
 pub async fn page(RawQuery(query): RawQuery) -> Response {
