@@ -26,11 +26,11 @@ pub fn App(config: Config) -> impl IntoView {
     provide_context(CallBack::start(store.mcard, lang));
     // Only a widget that owns the page may change its address, and the
     // language the page declares.
+    if config.routing == Routing::Path {
+        Effect::new(move |_| browser::set_page_lang(lang.get().tag()));
+    }
     provide_context(match config.routing {
-        Routing::Path => {
-            Effect::new(move |_| browser::set_page_lang(lang.get().tag()));
-            address_help_nav()
-        }
+        Routing::Path => address_help_nav(),
         Routing::None => local_help_nav(),
     });
     provide_context(config);

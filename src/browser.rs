@@ -34,9 +34,7 @@ pub fn random_permille() -> u32 {
 
 /// The tab is visible.
 pub fn page_visible() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_none_or(|d| !d.hidden())
+    document().is_none_or(|d| !d.hidden())
 }
 
 /// The browser believes it is online.
@@ -49,47 +47,50 @@ pub fn path() -> Option<String> {
     web_sys::window()?.location().pathname().ok()
 }
 
+fn history() -> Option<web_sys::History> {
+    web_sys::window()?.history().ok()
+}
+
 /// Adds a history entry for `path` on this origin; `true` when it was added.
 pub fn push_path(path: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.history().ok())
-        .is_some_and(|h| {
-            h.push_state_with_url(&JsValue::NULL, "", Some(path))
-                .is_ok()
-        })
+    history().is_some_and(|h| {
+        h.push_state_with_url(&JsValue::NULL, "", Some(path))
+            .is_ok()
+    })
 }
 
 /// Replaces the current history entry's address with `path`.
 pub fn replace_path(path: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+    if let Some(history) = history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
     }
 }
 
 /// The browser's "back".
 pub fn go_back() {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+    if let Some(history) = history() {
         let _ = history.back();
     }
 }
 
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
 /// Sets `<html lang>`: for a page the widget owns.
 pub fn set_page_lang(tag: &str) {
-    if let Some(html) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    if let Some(html) = document().and_then(|d| d.document_element()) {
         let _ = html.set_attribute("lang", tag);
     }
 }
 
 /// The page's title (the tab's name).
 pub fn title() -> Option<String> {
-    Some(web_sys::window()?.document()?.title())
+    Some(document()?.title())
 }
 
 pub fn set_title(title: &str) {
-    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+    if let Some(document) = document() {
         document.set_title(title);
     }
 }

@@ -10,26 +10,23 @@ use crate::domain::status::OrderStatus;
 pub fn StatusAnnouncer() -> impl IntoView {
     let lang = use_lang();
     let store = use_store();
-    let status = Memo::new(move |_| {
+    // `None` until USOS has been read; then the newest order's status.
+    let newest = Memo::new(move |_| {
         store.mcard.with(|m| {
             m.as_ref()
-                .and_then(|m| m.latest_order())
-                .map(|o| (o.id.clone(), o.status.clone()))
+                .map(|m| m.latest_order().map(|o| o.status.clone()))
         })
     });
-    let known = Memo::new(move |_| store.mcard.with(Option::is_some));
     let announced = RwSignal::new(None::<OrderStatus>);
-    Effect::new(
-        move |before: Option<(bool, Option<(String, OrderStatus)>)>| {
-            let now = status.get();
-            if let Some((true, previous)) = &before {
-                if *previous != now {
-                    announced.set(now.as_ref().map(|(_, status)| status.clone()));
-                }
+    Effect::new(move |before: Option<Option<Option<OrderStatus>>>| {
+        let now = newest.get();
+        if let (Some(Some(before)), Some(now)) = (&before, &now) {
+            if before != now {
+                announced.set(now.clone());
             }
-            (known.get(), now)
-        },
-    );
+        }
+        now
+    });
     view! {
         <p class="mlg-visually-hidden" role="status" data-test="status-announcement">
             {move || {
