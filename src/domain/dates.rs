@@ -149,18 +149,19 @@ impl DateTime {
 }
 
 /// A span of waiting, rounded to what a person cares about:
-/// "45 s", "3 min 20 s", "1 h 5 min".
+/// "45 s", "3 min 20 s", "1 h 5 min", a number never parted from its unit
+/// at the end of a line (no-break spaces).
 pub fn format_waiting(seconds: i64, lang: Lang) -> String {
     let seconds = seconds.max(0);
     let (h, m, s) = (seconds / 3_600, seconds % 3_600 / 60, seconds % 60);
     let dates = &lang.texts().dates;
     let (hours, minutes, secs) = (dates.hours, dates.minutes, dates.seconds);
     if h > 0 {
-        format!("{h} {hours} {m} {minutes}")
+        format!("{h}\u{a0}{hours} {m}\u{a0}{minutes}")
     } else if m > 0 {
-        format!("{m} {minutes} {s} {secs}")
+        format!("{m}\u{a0}{minutes} {s}\u{a0}{secs}")
     } else {
-        format!("{s} {secs}")
+        format!("{s}\u{a0}{secs}")
     }
 }
 
@@ -231,13 +232,13 @@ mod tests {
 
     #[test]
     fn formats_waiting_and_clock() {
-        assert_eq!(format_waiting(-5, Lang::Pl), "0 s");
-        assert_eq!(format_waiting(45, Lang::Pl), "45 s");
-        assert_eq!(format_waiting(200, Lang::Pl), "3 min 20 s");
-        assert_eq!(format_waiting(3_900, Lang::Pl), "1 godz. 5 min");
-        assert_eq!(format_waiting(3_900, Lang::En), "1 h 5 min");
-        assert_eq!(format_waiting(3_900, Lang::Uk), "1 год 5 хв");
-        assert_eq!(format_waiting(200, Lang::Uk), "3 хв 20 с");
+        assert_eq!(format_waiting(-5, Lang::Pl), "0\u{a0}s");
+        assert_eq!(format_waiting(45, Lang::Pl), "45\u{a0}s");
+        assert_eq!(format_waiting(200, Lang::Pl), "3\u{a0}min 20\u{a0}s");
+        assert_eq!(format_waiting(3_900, Lang::Pl), "1\u{a0}godz. 5\u{a0}min");
+        assert_eq!(format_waiting(3_900, Lang::En), "1\u{a0}h 5\u{a0}min");
+        assert_eq!(format_waiting(3_900, Lang::Uk), "1\u{a0}год 5\u{a0}хв");
+        assert_eq!(format_waiting(200, Lang::Uk), "3\u{a0}хв 20\u{a0}с");
         assert_eq!(format_clock(7, 4, 9), "07:04:09");
     }
 
