@@ -2,11 +2,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::faults::{self, FaultKind};
+use crate::oauth::routes::Incoming;
+use crate::oauth::Expect;
 use crate::server::AppState;
 use crate::sim::{Order, Refusal, Student};
 use crate::usos::{dropped_connection, json_response, select_fields, Args, UsosError};
@@ -17,9 +19,36 @@ pub async fn handle(
     State(state): State<AppState>,
     Path(method_path): Path<String>,
     http_method: Method,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
+    if let Some(provider) = &state.oauth {
+        let incoming = Incoming {
+            method: &http_method,
+            method_path: &method_path,
+            headers: &headers,
+            query: query.as_deref(),
+            body: &body,
+        };
+        if method_path.starts_with("oauth/") {
+            let student_number = state.world.lock().student.student_number.clone();
+            return crate::oauth::routes::handle(provider, &incoming, &student_number);
+        }
+        // Installation facts need no student; a signed call is still checked.
+        let expect = if method_path.starts_with("cards/") {
+            Some(Expect::AccessToken)
+        } else if headers.contains_key(header::AUTHORIZATION) {
+            Some(Expect::ConsumerOnly)
+        } else {
+            None
+        };
+        if let Some(expect) = expect {
+            if let Err(refused) = incoming.verify(provider, expect) {
+                return error(refused);
+            }
+        }
+    }
     let plan = faults::plan(&mut state.world.lock().faults, &method_path);
     if plan.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(plan.latency_ms)).await;

@@ -30,12 +30,37 @@ pub fn routes() -> Router<AppState> {
         .route("/university-revoke", post(university_revoke))
         .route("/unreachable/{*rest}", any(unreachable))
         .route("/faults", post(set_faults))
+        .route("/oauth", get(oauth_state))
 }
 
 /// An API base under which every connection breaks before an answer arrives,
 /// as when the network drops: `data-api-base="/_sim/unreachable/"`.
 async fn unreachable() -> Response {
     dropped_connection()
+}
+
+/// OAuth mode's counts: signed requests that passed and that were refused,
+/// and sessions (access tokens) still valid. 404 without `--oauth`.
+async fn oauth_state(State(state): State<AppState>) -> Response {
+    match &state.oauth {
+        Some(provider) => {
+            let provider = provider.lock();
+            json_response(
+                StatusCode::OK,
+                &json!({
+                    "verified_calls": provider.verified_calls,
+                    "refused_calls": provider.refused_calls,
+                    "live_sessions": provider.live_sessions(),
+                }),
+            )
+        }
+        None => UsosError::new(
+            StatusCode::NOT_FOUND,
+            "oauth_disabled",
+            "usos-sim runs without --oauth.",
+        )
+        .into_response(),
+    }
 }
 
 /// Body of `POST /_sim/faults`.

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 const PAGE: &str = include_str!("../demo/usosweb.html");
 const STYLESHEET: &str = include_str!("../demo/usosweb.css");
+const LOGIN_STYLESHEET: &str = include_str!("../demo/usos-login.css");
 const FLOOR_PAGE: &str = include_str!("../demo/floor.html");
 const FLOOR_SCRIPT: &str = include_str!("../demo/floor.js");
 
@@ -48,6 +49,15 @@ pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+/// The look of the OAuth sign-in page (`services/oauth/authorize`).
+pub async fn login_stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        LOGIN_STYLESHEET,
     )
         .into_response()
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use usos_sim::faults::Fault;
+use usos_sim::oauth::Consumer;
 use usos_sim::profiles::Profile;
 use usos_sim::server::{router, ServerOptions};
 use usos_sim::sim::Delays;
@@ -51,6 +52,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             dist: PathBuf::from("dist"),
             control: false,
             csp: true,
+            oauth: None,
         },
         profile: Profile::Eligible,
         delays: Delays::default(),
@@ -86,6 +88,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             "--fault" => options.faults.push(Fault::parse(&value("--fault")?)?),
             "--control" => options.server.control = true,
             "--no-csp" => options.server.csp = false,
+            "--oauth" => options.server.oauth = Some(Consumer::parse(&value("--oauth")?)?),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -120,9 +123,14 @@ async fn main() -> ExitCode {
         }
     };
     println!(
-        "usos-sim: http://{} (student: {}; controls {})",
+        "usos-sim: http://{} (student: {}; OAuth {}; controls {})",
         options.addr,
         options.profile.name(),
+        if options.server.oauth.is_some() {
+            "required for services/cards/*"
+        } else {
+            "off"
+        },
         if options.server.control {
             "on at /_sim/"
         } else {

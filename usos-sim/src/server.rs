@@ -11,12 +11,16 @@ use axum::routing::{any, get};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::oauth::routes::SharedProvider;
+use crate::oauth::{Consumer, Provider};
 use crate::world::SharedWorld;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub world: SharedWorld,
+    /// Set in OAuth mode: every `services/cards/*` call must be signed.
+    pub oauth: Option<SharedProvider>,
 }
 
 /// How the server is put together.
@@ -28,6 +32,8 @@ pub struct ServerOptions {
     pub control: bool,
     /// Send [`CONTENT_SECURITY_POLICY`] with every answer.
     pub csp: bool,
+    /// OAuth mode: the one consumer allowed to call.
+    pub oauth: Option<Consumer>,
 }
 
 /// The strict policy a university may put in front of the widget; the
@@ -38,11 +44,18 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
 
 /// The whole application: API, controls (when on), static files.
 pub fn router(world: SharedWorld, options: &ServerOptions) -> Router {
-    let state = AppState { world };
+    let state = AppState {
+        world,
+        oauth: options
+            .oauth
+            .clone()
+            .map(|consumer| SharedProvider::new(Provider::new(consumer))),
+    };
     let mut app = Router::new()
         .route("/services/{*method}", any(crate::api::handle))
         .route("/demo/usosweb.html", get(crate::demo::page))
         .route("/demo/usosweb.css", get(crate::demo::stylesheet))
+        .route("/demo/usos-login.css", get(crate::demo::login_stylesheet))
         .route("/demo/floor.html", get(crate::demo::floor_page))
         .route("/demo/floor.js", get(crate::demo::floor_script));
     app = if options.control {

@@ -23,6 +23,11 @@ impl Args {
         Args(args)
     }
 
+    /// An argument that may be left out.
+    pub fn optional(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
     /// A required argument; `param_missing` when absent or empty.
     pub fn required(&self, name: &str) -> Result<&str, UsosError> {
         match self.0.get(name).map(String::as_str) {

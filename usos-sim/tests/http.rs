@@ -22,6 +22,7 @@ fn app_with(profile: Profile, delays: Delays, control: bool) -> Router {
             dist: PathBuf::from("/nonexistent"),
             control,
             csp: true,
+            oauth: None,
         },
     )
 }
