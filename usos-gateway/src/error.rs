@@ -1,0 +1,97 @@
+//! Every answer the gateway gives on its own, in USOS's error shape
+//! (`{"message", "error"}`), so the widget reads it like any USOS error.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// What the gateway itself refuses or reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayError {
+    /// No session, an expired or tampered one, or one USOS no longer accepts.
+    Unauthorized,
+    /// A path that is not one of the forwarded methods.
+    MethodNotFound,
+    /// A state-changing request from a page that may not make it.
+    ForeignOrigin,
+    /// Neither GET nor POST.
+    WrongHttpMethod,
+    /// A POST whose body is not `application/x-www-form-urlencoded`.
+    NotAForm,
+    /// USOS did not answer in time.
+    UpstreamTimeout,
+    /// USOS could not be reached or the connection broke.
+    UpstreamUnreachable,
+    /// USOS answered with something that is not JSON (a maintenance page).
+    UpstreamNotJson,
+    /// A token answer that was not what OAuth promises.
+    UpstreamBadTokens,
+}
+
+impl GatewayError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            GatewayError::Unauthorized => StatusCode::UNAUTHORIZED,
+            GatewayError::MethodNotFound => StatusCode::NOT_FOUND,
+            GatewayError::ForeignOrigin => StatusCode::FORBIDDEN,
+            GatewayError::WrongHttpMethod => StatusCode::METHOD_NOT_ALLOWED,
+            GatewayError::NotAForm => StatusCode::BAD_REQUEST,
+            GatewayError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            GatewayError::UpstreamUnreachable
+            | GatewayError::UpstreamNotJson
+            | GatewayError::UpstreamBadTokens => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// USOS's error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            GatewayError::Unauthorized => "unauthorized",
+            GatewayError::MethodNotFound => "method_not_found",
+            GatewayError::ForeignOrigin => "method_forbidden",
+            GatewayError::WrongHttpMethod => "method_not_allowed",
+            GatewayError::NotAForm => "param_invalid",
+            GatewayError::UpstreamTimeout => "upstream_timeout",
+            GatewayError::UpstreamUnreachable
+            | GatewayError::UpstreamNotJson
+            | GatewayError::UpstreamBadTokens => "upstream_error",
+        }
+    }
+
+    /// An English message, as USOS's are; never carries a token or an argument.
+    pub fn message(&self) -> &'static str {
+        match self {
+            GatewayError::Unauthorized => "No valid session: sign in through USOS again.",
+            GatewayError::MethodNotFound => "This gateway forwards only the mLegitymacja methods.",
+            GatewayError::ForeignOrigin => "This page may not change anything here.",
+            GatewayError::WrongHttpMethod => "Call USOS API methods with GET or POST.",
+            GatewayError::NotAForm => "Send arguments as application/x-www-form-urlencoded.",
+            GatewayError::UpstreamTimeout => "USOS API did not answer in time.",
+            GatewayError::UpstreamUnreachable => "USOS API could not be reached.",
+            GatewayError::UpstreamNotJson => "USOS API answered with something that is not JSON.",
+            GatewayError::UpstreamBadTokens => "USOS API's OAuth answer could not be read.",
+        }
+    }
+}
+
+impl IntoResponse for GatewayError {
+    fn into_response(self) -> Response {
+        usos_json(
+            self.status(),
+            json!({"message": self.message(), "error": self.code()}).to_string(),
+        )
+    }
+}
+
+/// A JSON body with the content type USOS sends.
+pub fn usos_json(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,17 @@
+//! usos-gateway: the thin server a university runs next to the widget. It
+//! signs the student in through USOS (OAuth 1.0a), keeps the tokens sealed in
+//! a cookie, and forwards the contract's five methods, signed with the
+//! consumer secret that never reaches a browser. It holds no state.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod forward;
+pub mod log;
+pub mod origin;
+pub mod return_to;
+pub mod routes;
+pub mod session;
+pub mod signing;
+pub mod upstream;

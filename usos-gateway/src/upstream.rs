@@ -1,0 +1,249 @@
+//! The USOS API installation behind the gateway: one HTTP client (its
+//! connections kept alive and reused), every call signed with the consumer
+//! and, where there is one, the student's token.
+
+use axum::body::Bytes;
+use axum::http::{HeaderValue, Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use crate::config::Config;
+use crate::error::GatewayError;
+use crate::session::Session;
+use crate::signing::{self, Extras, Pair};
+
+/// What USOS answered to a forwarded call: its status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Bytes,
+    pub retry_after: Option<HeaderValue>,
+}
+
+/// A token pair as USOS's OAuth methods hand it out.
+pub struct Tokens {
+    pub token: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens([redacted])")
+    }
+}
+
+/// The installation and the application's credentials for it.
+pub struct Usos {
+    base: Url,
+    client: reqwest::Client,
+    consumer_key: String,
+    consumer_secret: SecretString,
+}
+
+impl Usos {
+    pub fn new(config: &Config) -> Result<Usos, String> {
+        let client = reqwest::Client::builder()
+            .timeout(config.upstream_timeout)
+            .connect_timeout(
+                config
+                    .upstream_timeout
+                    .min(std::time::Duration::from_secs(3)),
+            )
+            .pool_idle_timeout(std::time::Duration::from_secs(60))
+            .tcp_keepalive(std::time::Duration::from_secs(30))
+            // A redirect from USOS is a login or error page, never data.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("usos-gateway/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Usos {
+            base: config.usos_api.clone(),
+            client,
+            consumer_key: config.consumer_key.clone(),
+            consumer_secret: SecretString::from(config.consumer_secret().to_owned()),
+        })
+    }
+
+    /// Forwards `services/…` with `args`, signed; GET sends them in the query,
+    /// POST in a form body. Sent once: never retried here.
+    pub async fn call(
+        &self,
+        method: &Method,
+        path: &str,
+        args: &[(String, String)],
+        session: Option<&Session>,
+    ) -> Result<Answer, GatewayError> {
+        let url = self.url(path);
+        let token = session.map(|s| Pair {
+            key: &s.token,
+            secret: &s.secret,
+        });
+        let post = *method == Method::POST;
+        let authorization = signing::authorization(
+            if post { "POST" } else { "GET" },
+            &url,
+            args,
+            self.consumer(),
+            token,
+            Extras::default(),
+        );
+        let encoded = signing::encode(args);
+        let request = if post {
+            self.client
+                .post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(encoded)
+        } else if encoded.is_empty() {
+            self.client.get(&url)
+        } else {
+            self.client.get(format!("{url}?{encoded}"))
+        };
+        let response = request
+            .header("authorization", authorization)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after").cloned();
+        let body = response.bytes().await.map_err(transport)?;
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+            return Err(GatewayError::UpstreamNotJson);
+        }
+        Ok(Answer {
+            status,
+            body,
+            retry_after,
+        })
+    }
+
+    /// `services/oauth/request_token`: a request token for `callback`.
+    pub async fn request_token(
+        &self,
+        callback: &str,
+        scopes: &str,
+    ) -> Result<Tokens, GatewayError> {
+        let args = vec![("scopes".to_owned(), scopes.to_owned())];
+        self.token_call(
+            "services/oauth/request_token",
+            &args,
+            None,
+            Extras {
+                callback: Some(callback),
+                ..Extras::default()
+            },
+        )
+        .await
+    }
+
+    /// `services/oauth/access_token`: the student approved; trade the
+    /// request token and the verifier for an access token.
+    pub async fn access_token(
+        &self,
+        request: &Tokens,
+        verifier: &str,
+    ) -> Result<Tokens, GatewayError> {
+        self.token_call(
+            "services/oauth/access_token",
+            &[],
+            Some(Pair {
+                key: &request.token,
+                secret: &request.secret,
+            }),
+            Extras {
+                verifier: Some(verifier),
+                ..Extras::default()
+            },
+        )
+        .await
+    }
+
+    /// `services/oauth/revoke_token`: the access token stops working.
+    pub async fn revoke_token(&self, session: &Session) -> Result<(), GatewayError> {
+        let answer = self
+            .call(
+                &Method::POST,
+                "services/oauth/revoke_token",
+                &[],
+                Some(session),
+            )
+            .await?;
+        if answer.status.is_success() {
+            Ok(())
+        } else {
+            Err(GatewayError::Unauthorized)
+        }
+    }
+
+    /// Where the student signs in and approves.
+    pub fn authorize_url(&self, request_token: &str) -> String {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("oauth_token", request_token)
+            .finish();
+        format!("{}?{query}", self.url("services/oauth/authorize"))
+    }
+
+    async fn token_call(
+        &self,
+        path: &str,
+        args: &[(String, String)],
+        token: Option<Pair<'_>>,
+        extras: Extras<'_>,
+    ) -> Result<Tokens, GatewayError> {
+        let url = self.url(path);
+        let authorization =
+            signing::authorization("POST", &url, args, self.consumer(), token, extras);
+        let response = self
+            .client
+            .post(&url)
+            .header("authorization", authorization)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(signing::encode(args))
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(transport)?;
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(GatewayError::Unauthorized);
+        }
+        if !status.is_success() {
+            return Err(GatewayError::UpstreamBadTokens);
+        }
+        let mut token = None;
+        let mut secret = None;
+        for (name, value) in form_urlencoded::parse(&body) {
+            match name.as_ref() {
+                "oauth_token" => token = Some(value.into_owned()),
+                "oauth_token_secret" => secret = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        match (token, secret) {
+            (Some(token), Some(secret)) if !token.is_empty() && !secret.is_empty() => {
+                Ok(Tokens { token, secret })
+            }
+            _ => Err(GatewayError::UpstreamBadTokens),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn consumer(&self) -> Pair<'_> {
+        Pair {
+            key: &self.consumer_key,
+            secret: self.consumer_secret.expose_secret(),
+        }
+    }
+}
+
+/// A failure to get an answer: timeout, or anything else on the way.
+fn transport(error: reqwest::Error) -> GatewayError {
+    if error.is_timeout() {
+        GatewayError::UpstreamTimeout
+    } else {
+        GatewayError::UpstreamUnreachable
+    }
+}
