@@ -45,10 +45,7 @@ fn resolve(requested: &str, public_url: &Url, allowed_origins: &[String]) -> Opt
         return None;
     }
     let origin = url.origin().ascii_serialization();
-    allowed_origins
-        .iter()
-        .any(|allowed| *allowed == origin)
-        .then(|| url.to_string())
+    allowed_origins.contains(&origin).then(|| url.to_string())
 }
 
 #[cfg(test)]

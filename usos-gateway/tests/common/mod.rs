@@ -1,0 +1,236 @@
+//! The gateway and usos-sim `--oauth`, each on its own loopback port, and a
+//! small browser that keeps cookies and follows nothing by itself.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+use usos_gateway::config::{Config, Options};
+use usos_gateway::routes::{routes, AppState};
+
+pub const CONSUMER_KEY: &str = "gateway-test-key";
+pub const CONSUMER_SECRET: &str = "gateway-test-consumer-secret-xyz";
+
+/// Serves `app` on a free loopback port.
+pub async fn serve(app: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    addr
+}
+
+/// usos-sim in OAuth mode, with its controls.
+pub async fn start_sim() -> SocketAddr {
+    let world = usos_sim::world::SharedWorld::new(
+        usos_sim::profiles::Profile::Eligible,
+        usos_sim::sim::Delays {
+            pending_ms: 60_000,
+            processing_ms: 60_000,
+        },
+        true,
+        Vec::new(),
+    );
+    let app = usos_sim::server::router(
+        world,
+        &usos_sim::server::ServerOptions {
+            dist: PathBuf::from("/nonexistent"),
+            control: true,
+            csp: true,
+            oauth: Some(
+                usos_sim::oauth::Consumer::parse(&format!("{CONSUMER_KEY}:{CONSUMER_SECRET}"))
+                    .unwrap(),
+            ),
+        },
+    );
+    serve(app).await
+}
+
+/// The gateway in front of `usos`, with a 1 s upstream time limit.
+pub async fn start_gateway(usos: SocketAddr, extra: &[&str]) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let secret = std::env::temp_dir().join(format!(
+        "gateway-test-secret-{}-{}",
+        std::process::id(),
+        addr.port()
+    ));
+    std::fs::write(&secret, CONSUMER_SECRET).unwrap();
+    let mut args = vec![
+        "usos-gateway".to_owned(),
+        "--usos-api".to_owned(),
+        format!("http://{usos}/"),
+        "--consumer-key".to_owned(),
+        CONSUMER_KEY.to_owned(),
+        "--consumer-secret-file".to_owned(),
+        secret.display().to_string(),
+        "--public-url".to_owned(),
+        format!("http://{addr}/"),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let options = <Options as clap::Parser>::try_parse_from(args).unwrap();
+    let mut config = Config::from_options(options).unwrap();
+    config.upstream_timeout = Duration::from_secs(1);
+    let app = routes(AppState::new(config).unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    addr
+}
+
+/// A browser: keeps cookies per name, follows no redirect by itself.
+pub struct Browser {
+    client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+    /// Every `Set-Cookie` line seen, for checking attributes.
+    pub set_cookie_lines: Vec<String>,
+}
+
+/// What came back.
+pub struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+impl Browser {
+    pub fn new() -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+            set_cookie_lines: Vec::new(),
+        }
+    }
+
+    pub async fn get(&mut self, url: &str) -> Answer {
+        let request = self.client.get(url);
+        self.send(request).await
+    }
+
+    /// A form POST from a page on `origin`.
+    pub async fn post(&mut self, url: &str, form: &str, origin: Option<&str>) -> Answer {
+        let mut request = self
+            .client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_owned());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        self.send(request).await
+    }
+
+    pub async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Answer {
+        if !self.cookies.is_empty() {
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            request = request.header("cookie", header.join("; "));
+        }
+        let response = request.send().await.unwrap();
+        for line in response.headers().get_all("set-cookie") {
+            let line = line.to_str().unwrap().to_owned();
+            let (pair, _) = line.split_once(';').unwrap_or((&line, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if line.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+            self.set_cookie_lines.push(line);
+        }
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        Answer {
+            status,
+            location,
+            headers,
+            text,
+        }
+    }
+
+    /// The whole sign-in: gateway → USOS's page → approve → callback.
+    /// Returns where the gateway sent the student in the end.
+    pub async fn sign_in(&mut self, gateway: SocketAddr, return_to: &str) -> String {
+        let login = self
+            .get(&format!(
+                "http://{gateway}/auth/login?return={}",
+                urlencode(return_to)
+            ))
+            .await;
+        assert_eq!(login.status, 303, "{}", login.text);
+        let authorize = login.location.unwrap();
+        let page = self.get(&authorize).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.text.contains("Zaloguj się jako student"),
+            "{}",
+            page.text
+        );
+        let token = authorize.split("oauth_token=").nth(1).unwrap().to_owned();
+        let sim = authorize.split("/services/").next().unwrap().to_owned();
+        let approved = self
+            .post(
+                &format!("{sim}/services/oauth/authorize"),
+                &format!("oauth_token={token}"),
+                None,
+            )
+            .await;
+        assert_eq!(approved.status, 303);
+        let callback = approved.location.unwrap();
+        assert!(callback.starts_with(&format!("http://{gateway}/auth/callback?")));
+        let back = self.get(&callback).await;
+        assert_eq!(back.status, 303, "{}", back.text);
+        back.location.unwrap()
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// usos-sim's `/_sim/state` and `/_sim/oauth`.
+pub async fn sim_json(sim: SocketAddr, path: &str) -> Value {
+    let text = reqwest::get(format!("http://{sim}/_sim/{path}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+pub async fn set_faults(sim: SocketAddr, faults: &[&str]) {
+    let response = reqwest::Client::new()
+        .post(format!("http://{sim}/_sim/faults"))
+        .body(serde_json::json!({ "faults": faults }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+pub const MCARD: &str =
+    "services/cards/mcard?fields=why_cannot_order|planned_expiration_date|why_cannot_revoke|orders";
