@@ -4,6 +4,10 @@ import { defineConfig } from "@playwright/test";
 // usos-sim stand-in serving the release build in ../dist. The stand-in holds
 // one student, so tests run one at a time.
 const port = Number(process.env.E2E_PORT ?? 8091);
+// The real topology, for gateway.spec.ts (same ports there): usos-gateway serving the widget in
+// front of a second stand-in in OAuth mode.
+const gatewayPort = port + 2;
+const oauthSimPort = port + 3;
 
 export default defineConfig({
   testDir: "./tests",
@@ -31,7 +35,7 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [{
     command:
       `../target/debug/usos-sim --addr 127.0.0.1:${port} --dist ../dist --control` +
       " --pending-ms 1000 --processing-ms 1500",
@@ -39,5 +43,14 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     timeout: 30_000,
-  },
+  }, {
+    command:
+      `../scripts/serve-gateway 127.0.0.1:${gatewayPort} 127.0.0.1:${oauthSimPort}` +
+      " --pending-ms 1000 --processing-ms 1500",
+    url: `http://127.0.0.1:${gatewayPort}/healthz`,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 30_000,
+  }],
 });

@@ -8,6 +8,7 @@ use crate::callback::CallBack;
 use crate::components::help_dialog::{address_help_nav, local_help_nav, HelpButton, HelpDialog};
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::order_panel::OrderPanel;
+use crate::components::sign_in::SignOutButton;
 use crate::config::{Config, Routing, SettingError};
 use crate::i18n::Lang;
 use crate::store::Store;
@@ -52,6 +53,7 @@ fn Widget() -> impl IntoView {
             <div class="mlg-header__tools">
                 <HelpButton/>
                 <LanguageSwitch/>
+                <SignOutButton/>
             </div>
         </header>
         <OrderPanel/>

@@ -43,6 +43,11 @@ pub fn online() -> bool {
 }
 
 /// The address's path, e.g. `/mlegitymacja/pomoc`.
+pub fn page_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
+/// The page's path, e.g. `/pomoc`.
 pub fn path() -> Option<String> {
     web_sys::window()?.location().pathname().ok()
 }

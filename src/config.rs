@@ -76,8 +76,11 @@ pub struct Config {
     pub csrf: Option<CsrfHeader>,
     /// Shown where a student may need a person's help.
     pub contact: HelpContact,
-    /// Where a student whose session expired logs in again.
+    /// Where a student signs in (the gateway's `/auth/login`, or the
+    /// university's login page); the page's address is added as `return`.
     pub login_url: Option<String>,
+    /// Where a signed-in student signs out (the gateway's `/auth/logout`, a POST).
+    pub logout_url: Option<String>,
     /// Check the status automatically while an order is on its way.
     pub polling: bool,
     /// A fixed polling interval instead of the schedule's (for benchmarks).
@@ -110,7 +113,7 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting the widget reads, for documentation and for the demo page.
-pub const ATTRIBUTES: [&str; 15] = [
+pub const ATTRIBUTES: [&str; 16] = [
     "data-api-base",
     "data-lang",
     "data-credentials",
@@ -122,6 +125,7 @@ pub const ATTRIBUTES: [&str; 15] = [
     "data-help-name-uk",
     "data-help-email",
     "data-login-url",
+    "data-logout-url",
     "data-polling",
     "data-poll-interval-ms",
     "data-routing",
@@ -294,6 +298,14 @@ impl Config {
             );
         }
 
+        let logout_url = get("data-logout-url");
+        if let Some(url) = logout_url.as_deref().filter(|u| !is_url(u)) {
+            fail(
+                "data-logout-url",
+                format!("\"{url}\" is not a path starting with / or an http(s) URL"),
+            );
+        }
+
         let polling = match get("data-polling").as_deref() {
             None | Some("on") | Some("true") => true,
             Some("off") | Some("false") => false,
@@ -342,6 +354,7 @@ impl Config {
                 csrf,
                 contact,
                 login_url,
+                logout_url,
                 polling,
                 poll_interval_ms,
                 routing,

@@ -32,6 +32,7 @@ pub enum Notice {
     StatusUpdated,
     OrderCancelled,
     CardCancelled,
+    SignedOut,
 }
 
 /// What is being cancelled, which decides the words used.
@@ -61,6 +62,8 @@ pub struct Store {
     pub ordering: RwSignal<bool>,
     /// A cancellation is under way.
     pub cancelling: RwSignal<bool>,
+    /// Signing out is under way.
+    pub signing_out: RwSignal<bool>,
     /// An order was sent but its answer was lost and USOS could not be read
     /// since: the order button waits until we know whether it arrived.
     pub order_unconfirmed: RwSignal<bool>,
@@ -86,6 +89,7 @@ impl Store {
             loading: RwSignal::new(false),
             ordering: RwSignal::new(false),
             cancelling: RwSignal::new(false),
+            signing_out: RwSignal::new(false),
             order_unconfirmed: RwSignal::new(false),
             failures: StoredValue::new(0),
             retry_after_s: StoredValue::new(None),
@@ -170,6 +174,35 @@ impl Store {
             },
             |client| async move { client.revoke_mcard(&order_id).await },
         );
+    }
+
+    /// "Wyloguj": the gateway revokes the token and clears its cookie; then
+    /// nothing of the student's stays in memory, and the widget offers to
+    /// sign in again. A failure keeps everything as it was and says so.
+    pub fn sign_out(self, logout_url: String) {
+        if self.signing_out.get_untracked() {
+            return;
+        }
+        self.signing_out.set(true);
+        self.stop_timer();
+        spawn_local(async move {
+            let result = self.client.get_value().sign_out(&logout_url).await;
+            self.signing_out.set(false);
+            match result {
+                Ok(_) => {
+                    self.mcard.set(None);
+                    self.details.set(None);
+                    self.checked_at.set(None);
+                    self.notice.set(Some(Notice::SignedOut));
+                    self.problem.set(Some(ApiError::Http {
+                        status: 401,
+                        usos: None,
+                        retry_after: None,
+                    }));
+                }
+                Err(error) => self.settle(Err(error)),
+            }
+        });
     }
 
     fn newest_order_id(self) -> Option<String> {

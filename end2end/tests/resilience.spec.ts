@@ -49,7 +49,7 @@ for (const { fault, message } of readFaults) {
       await expect(problem(page)).toContainText(message, { timeout: 15_000 });
       await expect(problem(page).locator("[data-test=last-update]")).toHaveText(/Ostatnia aktualizacja: \d\d:\d\d:\d\d/);
       if (fault === "status=401") {
-        await expect(page.getByRole("link", { name: "Zaloguj się" })).toHaveAttribute("href", "/login");
+        await expect(page.getByRole("link", { name: "Zaloguj się" })).toHaveAttribute("href", /^\/login\?return=http/);
       }
       await snap(page, `fault-${fault.replace("=", "-")}`);
     } else {

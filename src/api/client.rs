@@ -102,6 +102,12 @@ impl ApiClient {
         .await
     }
 
+    /// Signs the student out at the gateway (`logout_url`, a POST); the
+    /// gateway revokes the token at USOS and clears its cookie.
+    pub async fn sign_out(&self, logout_url: &str) -> Result<Success, ApiError> {
+        self.call(ApiRequest::post(logout_url, "", &[])).await
+    }
+
     async fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, ApiError> {
         decode(&self.send(request).await?)
     }

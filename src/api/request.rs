@@ -42,6 +42,18 @@ impl ApiRequest {
     }
 }
 
+/// The sign-in address for a student on `page_url`: `login_url` with the page
+/// as `return`, so that the gateway sends the student back where they were.
+pub fn sign_in_url(login_url: &str, page_url: Option<&str>) -> String {
+    match page_url {
+        Some(page) => {
+            let separator = if login_url.contains('?') { '&' } else { '?' };
+            format!("{login_url}{separator}{}", form_encode(&[("return", page)]))
+        }
+        None => login_url.to_owned(),
+    }
+}
+
 /// `application/x-www-form-urlencoded`, as browsers write it.
 pub fn form_encode(pairs: &[(&str, &str)]) -> String {
     pairs
@@ -100,5 +112,18 @@ mod tests {
             "a+b=z8e%2B6Ys%24%2F%3D%23%C5%BC"
         );
         assert_eq!(form_encode(&[("x", "1"), ("y", "")]), "x=1&y=");
+    }
+
+    #[test]
+    fn the_sign_in_address_carries_the_page() {
+        assert_eq!(
+            sign_in_url("/auth/login", Some("https://gw.example/pomoc?x=1")),
+            "/auth/login?return=https%3A%2F%2Fgw.example%2Fpomoc%3Fx%3D1"
+        );
+        assert_eq!(
+            sign_in_url("https://gw.example/auth/login?lang=pl", Some("/")),
+            "https://gw.example/auth/login?lang=pl&return=%2F"
+        );
+        assert_eq!(sign_in_url("/auth/login", None), "/auth/login");
     }
 }

@@ -16,6 +16,7 @@ pub mod order_panel;
 pub mod outcome;
 pub mod problem_notice;
 pub mod qr_code;
+pub mod sign_in;
 pub mod status_announcer;
 pub mod status_badge;
 pub mod status_check;

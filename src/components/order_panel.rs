@@ -4,8 +4,10 @@ use crate::components::eligibility::Eligibility;
 use crate::components::history::History;
 use crate::components::order_card::OrderCard;
 use crate::components::problem_notice::ProblemNotice;
+use crate::components::sign_in::SignIn;
 use crate::components::status_announcer::StatusAnnouncer;
 use crate::components::{keep_last, text, texts, use_lang, use_store};
+use crate::config::Config;
 use crate::domain::overview::Overview;
 use crate::store::{Notice, Support};
 
@@ -33,6 +35,17 @@ pub fn OrderPanel() -> impl IntoView {
     });
     let has_problem = Memo::new(move |_| store.problem.with(Option::is_some));
     let mcard_shown = Memo::new(move |_| store.mcard.get().is_some());
+    let login_url = expect_context::<Config>().login_url;
+    // Nothing of the student's is known and USOS wants them to sign in:
+    // with a sign-in address, that is an invitation, not an error.
+    let has_login = login_url.is_some();
+    let signed_out = Memo::new(move |_| {
+        has_login
+            && !mcard_shown.get()
+            && store
+                .problem
+                .with(|p| p.as_ref().is_some_and(|p| p.is_session_expired()))
+    });
     let notice = move || {
         let t = texts(lang);
         store.notice.get().map(|n| match n {
@@ -40,6 +53,7 @@ pub fn OrderPanel() -> impl IntoView {
             Notice::StatusUpdated => t.status_updated,
             Notice::OrderCancelled => t.order_cancelled,
             Notice::CardCancelled => t.card_cancelled,
+            Notice::SignedOut => t.signed_out,
         })
     };
     view! {
@@ -53,8 +67,12 @@ pub fn OrderPanel() -> impl IntoView {
                 if !has_problem.get() {
                     return None;
                 }
+                if signed_out.get() {
+                    let login_url = login_url.clone()?;
+                    return Some(view! { <SignIn login_url/> }.into_any());
+                }
                 let problem = keep_last(store.problem.get_untracked()?, move || store.problem.get());
-                Some(view! { <ProblemNotice problem/> })
+                Some(view! { <ProblemNotice problem/> }.into_any())
             }}
             {move || match store.support.get() {
                 Support::NotOffered => view! {

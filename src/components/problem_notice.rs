@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
+use crate::api::request::sign_in_url;
 use crate::api::ApiError;
+use crate::browser;
 use crate::components::{text, texts, use_lang, use_store};
 use crate::config::Config;
 
@@ -15,7 +17,8 @@ pub fn ProblemNotice(#[prop(into)] problem: Signal<ApiError>) -> impl IntoView {
     let login = move || {
         let url = login_url.clone()?;
         problem.get().is_session_expired().then(|| {
-            view! { <a class="mlg-button mlg-button--secondary" data-test="log-in" href=url>{texts(lang).log_in}</a> }
+            let href = sign_in_url(&url, browser::page_url().as_deref());
+            view! { <a class="mlg-button mlg-button--secondary" data-test="log-in" href=href>{texts(lang).log_in}</a> }
         })
     };
     view! {

@@ -139,7 +139,13 @@ pub struct Texts {
     pub retry: &'static str,
     pub settings_problem: &'static str,
     pub settings_problem_todo: &'static str,
+    /// The sign-in action, on the sign-in panel and beside "session expired".
     pub log_in: &'static str,
+    /// What a signed-out student reads above it.
+    pub sign_in_prompt: &'static str,
+    pub sign_out: &'static str,
+    pub signing_out: &'static str,
+    pub signed_out: &'static str,
     pub crash: Problem,
     pub reload: &'static str,
     pub order_unconfirmed: &'static str,

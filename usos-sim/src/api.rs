@@ -49,6 +49,13 @@ pub async fn handle(
             }
         }
     }
+    if state.oauth.is_none() && method_path.starts_with("cards/") && !state.world.lock().signed_in {
+        return error(UsosError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "No valid session: sign in again.",
+        ));
+    }
     let plan = faults::plan(&mut state.world.lock().faults, &method_path);
     if plan.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(plan.latency_ms)).await;
@@ -249,4 +256,32 @@ pub fn describe(student: &Student) -> Value {
             "distribution_pass": o.distribution_pass,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Without `--oauth`, the student's portal session, as simple as it gets:
+/// `GET /auth/login?return=/path` signs in and goes back to the path (only a
+/// path on this origin), `POST /auth/logout` signs out. The gateway has the
+/// same two addresses, so the standalone page works against either.
+pub async fn sign_in(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    state.world.lock().signed_in = true;
+    let requested = Args::parse(query.as_deref(), &[]);
+    let to = requested
+        .optional("return")
+        .and_then(|r| {
+            // An absolute URL is taken only when it points at this origin's
+            // path; the stand-in has no list of allowed origins.
+            let path = r.find("://").map_or(r, |i| {
+                let after = &r[i + 3..];
+                after.find('/').map_or("/", |slash| &after[slash..])
+            });
+            (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+                .then(|| path.to_owned())
+        })
+        .unwrap_or_else(|| "/".to_owned());
+    axum::response::Redirect::to(&to).into_response()
+}
+
+pub async fn sign_out(State(state): State<AppState>) -> Response {
+    state.world.lock().signed_in = false;
+    json_response(StatusCode::OK, &json!({"success": true}))
 }

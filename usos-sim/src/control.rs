@@ -176,6 +176,7 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
         processing_ms: request.processing_ms.unwrap_or(defaults.processing_ms),
     };
     world.student = Student::new(profile, delays, now());
+    world.signed_in = true;
     world.student.reason_override = request.why_cannot_order;
     world.faults = faults;
     if let Some(support) = request.mcards_support {

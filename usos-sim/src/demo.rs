@@ -18,7 +18,7 @@ const FLOOR_PAGE: &str = include_str!("../demo/floor.html");
 const FLOOR_SCRIPT: &str = include_str!("../demo/floor.js");
 
 /// The settings the widget reads, without their `data-` prefix.
-const SETTINGS: [&str; 15] = [
+const SETTINGS: [&str; 16] = [
     "api-base",
     "lang",
     "credentials",
@@ -30,6 +30,7 @@ const SETTINGS: [&str; 15] = [
     "help-name-uk",
     "help-email",
     "login-url",
+    "logout-url",
     "polling",
     "poll-interval-ms",
     "routing",

@@ -45,6 +45,8 @@ pub fn router(world: SharedWorld, options: &ServerOptions) -> Router {
     };
     let mut app = Router::new()
         .route("/services/{*method}", any(crate::api::handle))
+        .route("/auth/login", get(crate::api::sign_in))
+        .route("/auth/logout", axum::routing::post(crate::api::sign_out))
         .route("/demo/usosweb.html", get(crate::demo::page))
         .route("/demo/usosweb.css", get(crate::demo::stylesheet))
         .route("/demo/usos-login.css", get(crate::demo::login_stylesheet))

@@ -15,6 +15,9 @@ use crate::sim::{Delays, Now, Student};
 pub struct World {
     pub mcards_support: bool,
     pub student: Student,
+    /// Without `--oauth`: whether the student's portal session is on (the
+    /// stand-in's `/auth/login` and `/auth/logout`, as the gateway has them).
+    pub signed_in: bool,
     /// What goes wrong on purpose (see `faults`).
     pub faults: Vec<Fault>,
 }
@@ -32,6 +35,7 @@ impl SharedWorld {
     ) -> SharedWorld {
         SharedWorld(Arc::new(Mutex::new(World {
             mcards_support,
+            signed_in: true,
             student: Student::new(profile, delays, now()),
             faults,
         })))
