@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::domain::status::StatusTable;
 use crate::i18n::Lang;
 
 /// Who helps students with mLegitymacja at this university.
@@ -81,6 +82,8 @@ pub struct Config {
     pub login_url: Option<String>,
     /// Where a signed-in student signs out (the gateway's `/auth/logout`, a POST).
     pub logout_url: Option<String>,
+    /// The installation's status codes (`data-status-codes`).
+    pub status_codes: StatusTable,
     /// Check the status automatically while an order is on its way.
     pub polling: bool,
     /// A fixed polling interval instead of the schedule's (for benchmarks).
@@ -113,7 +116,7 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting the widget reads, for documentation and for the demo page.
-pub const ATTRIBUTES: [&str; 16] = [
+pub const ATTRIBUTES: [&str; 17] = [
     "data-api-base",
     "data-lang",
     "data-credentials",
@@ -126,6 +129,7 @@ pub const ATTRIBUTES: [&str; 16] = [
     "data-help-email",
     "data-login-url",
     "data-logout-url",
+    "data-status-codes",
     "data-polling",
     "data-poll-interval-ms",
     "data-routing",
@@ -306,6 +310,14 @@ impl Config {
             );
         }
 
+        let status_codes = match get("data-status-codes") {
+            None => StatusTable::default(),
+            Some(json) => StatusTable::parse(&json).unwrap_or_else(|problem| {
+                fail("data-status-codes", problem);
+                StatusTable::default()
+            }),
+        };
+
         let polling = match get("data-polling").as_deref() {
             None | Some("on") | Some("true") => true,
             Some("off") | Some("false") => false,
@@ -355,6 +367,7 @@ impl Config {
                 contact,
                 login_url,
                 logout_url,
+                status_codes,
                 polling,
                 poll_interval_ms,
                 routing,

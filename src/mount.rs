@@ -88,7 +88,10 @@ fn mount_into(document: &Document, host: &HtmlElement) -> Result<(), wasm_bindge
     CONTAINERS.with(|all| all.borrow_mut().push(container.clone()));
 
     match config {
-        Ok(config) => leptos::mount::mount_to(container, move || view! { <App config/> }).forget(),
+        Ok(config) => {
+            config.status_codes.install();
+            leptos::mount::mount_to(container, move || view! { <App config/> }).forget()
+        }
         Err(errors) => {
             for error in &errors {
                 leptos::logging::error!("mLegitymacja: setting {error}");

@@ -10,6 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::fields::refuses_a_field;
 use crate::api::types::{Mcard, OrderDetails, Success};
 use crate::api::{ApiClient, ApiError};
 use crate::browser;
@@ -67,6 +68,9 @@ pub struct Store {
     /// An order was sent but its answer was lost and USOS could not be read
     /// since: the order button waits until we know whether it arrived.
     pub order_unconfirmed: RwSignal<bool>,
+    /// USOS refused a field the widget would like: ask only for the needed
+    /// ones for the rest of the page's life.
+    without_optional_fields: StoredValue<bool>,
     failures: StoredValue<u32>,
     retry_after_s: StoredValue<Option<u32>>,
     timer: StoredValue<Option<TimeoutHandle>>,
@@ -91,6 +95,7 @@ impl Store {
             cancelling: RwSignal::new(false),
             signing_out: RwSignal::new(false),
             order_unconfirmed: RwSignal::new(false),
+            without_optional_fields: StoredValue::new(false),
             failures: StoredValue::new(0),
             retry_after_s: StoredValue::new(None),
             timer: StoredValue::new(None),
@@ -297,7 +302,13 @@ impl Store {
         if self.support.get_untracked() != Support::Offered {
             return Ok(());
         }
-        let mcard = client.mcard().await?;
+        let mcard = match client.mcard(self.wants_optional_fields()).await {
+            Err(error) if self.wants_optional_fields() && refuses_a_field(&error) => {
+                self.drop_optional_fields(&error);
+                client.mcard(false).await
+            }
+            other => other,
+        }?;
         // USOS answered: whatever happened to a lost order is now on screen.
         self.order_unconfirmed.set(false);
         let ready = mcard
@@ -311,13 +322,29 @@ impl Store {
                     .details
                     .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == id));
                 if !known {
-                    let details = client.mcard_order(&id).await?;
+                    let with_optional = self.wants_optional_fields();
+                    let details = match client.mcard_order(&id, with_optional).await {
+                        Err(error) if with_optional && refuses_a_field(&error) => {
+                            self.drop_optional_fields(&error);
+                            client.mcard_order(&id, false).await
+                        }
+                        other => other,
+                    }?;
                     self.details.set(Some(details));
                 }
             }
             None => self.details.set(None),
         }
         Ok(())
+    }
+
+    fn wants_optional_fields(self) -> bool {
+        !self.without_optional_fields.get_value()
+    }
+
+    fn drop_optional_fields(self, error: &ApiError) {
+        leptos::logging::warn!("mLegitymacja: USOS refused a field ({error}); asking without the optional fields from now on");
+        self.without_optional_fields.set_value(true);
     }
 
     fn schedule_next(self) {

@@ -37,6 +37,10 @@ export interface Reset {
   /** Fault specs such as "cards/mcard:status=503" (see README, "Fault injection"). */
   faults?: string[];
   why_cannot_order?: { pl: string; en: string };
+  /** How the installation differs from the contract (see README, usos-sim). */
+  no_fields?: string[];
+  user_messages?: boolean;
+  status_codes?: Record<string, string>;
 }
 
 /** Starts over with a new student; the previous student's orders are gone. */

@@ -61,23 +61,31 @@ impl ApiClient {
         .await
     }
 
-    /// `services/cards/mcard`: eligibility and the list of orders.
-    pub async fn mcard(&self) -> Result<Mcard, ApiError> {
+    /// `services/cards/mcard`: eligibility and the list of orders; the
+    /// optional fields too unless `with_optional` is false.
+    pub async fn mcard(&self, with_optional: bool) -> Result<Mcard, ApiError> {
         self.call(ApiRequest::get(
             &self.api_base,
             "services/cards/mcard",
-            &[("fields", Mcard::FIELDS)],
+            &[("fields", &Mcard::FIELDS.ask(with_optional))],
         ))
         .await
     }
 
     /// `services/cards/mcard_order`: one order, with its QR token and
     /// activation code while it is ready.
-    pub async fn mcard_order(&self, order_id: &str) -> Result<OrderDetails, ApiError> {
+    pub async fn mcard_order(
+        &self,
+        order_id: &str,
+        with_optional: bool,
+    ) -> Result<OrderDetails, ApiError> {
         self.call(ApiRequest::get(
             &self.api_base,
             "services/cards/mcard_order",
-            &[("order_id", order_id), ("fields", OrderDetails::FIELDS)],
+            &[
+                ("order_id", order_id),
+                ("fields", &OrderDetails::FIELDS.ask(with_optional)),
+            ],
         ))
         .await
     }

@@ -20,7 +20,9 @@ pub fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, ApiError
     if !(200..300).contains(&response.status) {
         return Err(ApiError::Http {
             status: response.status,
-            usos: serde_json::from_str::<UsosError>(&response.body).ok(),
+            usos: serde_json::from_str::<UsosError>(&response.body)
+                .ok()
+                .map(Box::new),
             retry_after: response.retry_after.as_deref().and_then(parse_retry_after),
         });
     }
@@ -140,7 +142,6 @@ mod tests {
             "token": "a9b3cf041004428da07000dee3bf506c", "distribution_pass": "z8e+6Ys$"}"#))
         .unwrap();
         assert_eq!(order.status, OrderStatus::Ready);
-        assert_eq!(order.student_number, "123456");
         assert_eq!(
             order.token.as_deref(),
             Some("a9b3cf041004428da07000dee3bf506c")
@@ -150,6 +151,41 @@ mod tests {
         assert!(!installation.mcards_support);
         let done: Success = decode(&ok(r#"{"success": true}"#)).unwrap();
         assert!(done.success);
+    }
+
+    #[test]
+    fn optional_fields_may_be_missing() {
+        let mcard: Mcard = decode(&ok(r#"{"why_cannot_order": null, "orders": []}"#)).unwrap();
+        assert_eq!(mcard.planned_expiration_date, None);
+        assert_eq!(mcard.why_cannot_revoke, None);
+    }
+
+    #[test]
+    fn user_messages_are_read_and_kept_apart() {
+        let error = decode::<Mcard>(&RawResponse {
+            status: 400,
+            retry_after: None,
+            body: r#"{"message": "x", "error": "cannot_order", "reason": "no_photo",
+                "user_messages": {"generic_message": {"pl": "Brak zdjęcia.", "en": ""}}}"#
+                .into(),
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.usos_message(Lang::Pl).as_deref(),
+            Some("Brak zdjęcia.")
+        );
+        assert_eq!(
+            error.usos_message(Lang::En).as_deref(),
+            Some("Brak zdjęcia.")
+        );
+        assert!(error.to_string().contains("reason=no_photo"));
+        let plain = decode::<Mcard>(&RawResponse {
+            status: 503,
+            retry_after: None,
+            body: r#"{"message": "x", "error": "internal_error"}"#.into(),
+        })
+        .unwrap_err();
+        assert_eq!(plain.usos_message(Lang::Pl), None);
     }
 
     #[test]
@@ -188,14 +224,14 @@ mod tests {
         let secret = "z8e+6Ys$";
         let body = format!(
             r#"{{"id": "7", "order_date": "2025-09-15 14:51:06", "status": "ready", "expiration_date": "2025-10-31",
-            "student_number": 5, "token": null, "distribution_pass": ["{secret}"]}}"#
+            "token": 5, "distribution_pass": ["{secret}"]}}"#
         );
         let Err(ApiError::Decode(message)) = decode::<OrderDetails>(&ok(&body)) else {
             panic!("expected a decode error");
         };
         assert!(!message.contains(secret), "{message}");
         assert!(
-            message.contains("student_number") || message.contains("distribution_pass"),
+            message.contains("token") || message.contains("distribution_pass"),
             "{message}"
         );
         let Err(ApiError::Decode(message)) = decode::<Mcard>(&ok(r#"{"why_cannot_order": null}"#))

@@ -17,7 +17,8 @@ pub enum ApiError {
     /// A non-2xx answer; `usos` is its body when it is a USOS error object.
     Http {
         status: u16,
-        usos: Option<UsosError>,
+        /// Boxed: most errors have none, and the enum stays small.
+        usos: Option<Box<UsosError>>,
         /// Seconds from a `Retry-After` header, if any.
         retry_after: Option<u32>,
     },
@@ -37,6 +38,25 @@ impl ApiError {
             } => Some(&usos.error),
             _ => None,
         }
+    }
+
+    /// What USOS itself says to the student (`user_messages`), in `lang`,
+    /// falling back to USOS's other language.
+    pub fn usos_message(&self, lang: Lang) -> Option<String> {
+        let ApiError::Http {
+            usos: Some(usos), ..
+        } = self
+        else {
+            return None;
+        };
+        let text = usos
+            .user_messages
+            .as_ref()?
+            .generic_message
+            .as_ref()?
+            .get(lang)
+            .trim();
+        (!text.is_empty()).then(|| text.to_owned())
     }
 
     /// The server says the student is not signed in.
@@ -85,7 +105,16 @@ impl fmt::Display for ApiError {
                 status,
                 usos: Some(usos),
                 ..
-            } => write!(f, "HTTP {status}: {} ({})", usos.error, usos.message),
+            } => {
+                write!(f, "HTTP {status}: {} ({})", usos.error, usos.message)?;
+                if let Some(param) = &usos.param_name {
+                    write!(f, " param_name={param}")?;
+                }
+                if let Some(reason) = &usos.reason {
+                    write!(f, " reason={reason}")?;
+                }
+                Ok(())
+            }
             ApiError::Http { status, .. } => write!(f, "HTTP {status}"),
             ApiError::NotJson { status } => write!(f, "HTTP {status} with a body that is not JSON"),
             ApiError::Decode(detail) => write!(f, "unexpected JSON: {detail}"),
@@ -100,9 +129,11 @@ mod tests {
     fn http(status: u16, code: Option<&str>) -> ApiError {
         ApiError::Http {
             status,
-            usos: code.map(|c| UsosError {
-                error: c.into(),
-                ..Default::default()
+            usos: code.map(|c| {
+                Box::new(UsosError {
+                    error: c.into(),
+                    ..Default::default()
+                })
             }),
             retry_after: None,
         }

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod decode;
 pub mod error;
+pub mod fields;
 pub mod request;
 pub mod types;
 

@@ -1,9 +1,12 @@
 //! The responses of `services/cards` and `services/apisrv/installation`, as
-//! fixed by the project's API contract. Every field asked for must be present:
-//! a nullable field must still be sent (as `null`), so that a response missing
-//! `why_cannot_order` is an error rather than a silent "you may order".
+//! fixed by the project's API contract. Every required field asked for must
+//! be present: a nullable field must still be sent (as `null`), so that a
+//! response missing `why_cannot_order` is an error rather than a silent "you
+//! may order". Optional fields ([`FieldSet::optional`]) may be missing.
 
 use serde::Deserialize;
+
+use super::fields::FieldSet;
 
 use crate::domain::dates::{Date, DateTime};
 use crate::domain::status::OrderStatus;
@@ -50,19 +53,23 @@ pub struct Mcard {
     /// `None`: the student may order now.
     #[serde(deserialize_with = "Option::deserialize")]
     pub why_cannot_order: Option<LangDict>,
-    /// The expiry an order placed now would get.
-    #[serde(deserialize_with = "Option::deserialize")]
+    /// The expiry an order placed now would get (optional: not every
+    /// installation has it).
+    #[serde(default)]
     pub planned_expiration_date: Option<Date>,
-    /// `None`: the student may cancel their orders or mLegitymacja.
-    #[serde(deserialize_with = "Option::deserialize")]
+    /// `None`: the student may cancel their orders or mLegitymacja (or the
+    /// installation does not say; then USOS decides when asked).
+    #[serde(default)]
     pub why_cannot_revoke: Option<LangDict>,
     /// Newest first.
     pub orders: Vec<OrderSummary>,
 }
 
 impl Mcard {
-    pub const FIELDS: &'static str =
-        "why_cannot_order|planned_expiration_date|why_cannot_revoke|orders";
+    pub const FIELDS: FieldSet = FieldSet {
+        required: &["why_cannot_order", "orders"],
+        optional: &["planned_expiration_date", "why_cannot_revoke"],
+    };
 
     /// The newest order, the one the widget is about.
     pub fn latest_order(&self) -> Option<&OrderSummary> {
@@ -86,7 +93,6 @@ pub struct OrderDetails {
     pub order_date: DateTime,
     pub status: OrderStatus,
     pub expiration_date: Date,
-    pub student_number: String,
     /// The QR code's content; only while the order is ready.
     #[serde(deserialize_with = "Option::deserialize")]
     pub token: Option<String>,
@@ -96,8 +102,17 @@ pub struct OrderDetails {
 }
 
 impl OrderDetails {
-    pub const FIELDS: &'static str =
-        "id|order_date|status|expiration_date|student_number|token|distribution_pass";
+    pub const FIELDS: FieldSet = FieldSet {
+        required: &[
+            "id",
+            "order_date",
+            "status",
+            "expiration_date",
+            "token",
+            "distribution_pass",
+        ],
+        optional: &[],
+    };
 }
 
 /// The answer of the methods that change state.
@@ -114,4 +129,17 @@ pub struct UsosError {
     pub message: String,
     #[serde(default)]
     pub param_name: Option<String>,
+    /// Why, for developers (the console only).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Text meant for the student, when USOS has some.
+    #[serde(default)]
+    pub user_messages: Option<UserMessages>,
+}
+
+/// `user_messages` of a USOS error: what the student should read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct UserMessages {
+    #[serde(default)]
+    pub generic_message: Option<LangDict>,
 }

@@ -23,6 +23,12 @@ pub fn ProblemNotice(#[prop(into)] problem: Signal<ApiError>) -> impl IntoView {
     };
     view! {
         <div class="mlg-problem" role="alert" data-test="problem">
+            // USOS's own words for the student come first, as text.
+            {move || {
+                problem.get().usos_message(lang.get()).map(|said| {
+                    view! { <p class="mlg-problem__usos" data-test="usos-message">{said}</p> }
+                })
+            }}
             <p class="mlg-problem__what">{move || message().0}</p>
             <p class="mlg-problem__todo">{move || message().1}</p>
             <p class="mlg-problem__when" data-test="last-update">

@@ -22,7 +22,7 @@ pub fn StatusBadge(
     };
     let meaning = move || status.get().explanation(lang.get()).unwrap_or_default();
     view! {
-        <span class=class data-status=move || status.get().code().to_owned() title=meaning>
+        <span class=class data-status=move || status.get().name().to_owned() title=meaning>
             <span class="mlg-badge__icon" aria-hidden="true">{move || status.get().icon()}</span>
             <span class="mlg-badge__label">{move || status.get().label(lang.get()).to_owned()}</span>
         </span>

@@ -1,7 +1,12 @@
 //! The status of an mLegitymacja order and what a student may do in each.
 //!
 //! The status codes are this project's assumption about the USOS API (they are
-//! not public): [`STATUS_CODES`] is the one place that names them.
+//! not public): [`STATUS_CODES`] is the one place that names them, and an
+//! installation whose codes differ names its own in `data-status-codes`
+//! ([`StatusTable::parse`]), without a rebuild.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
 
@@ -28,7 +33,8 @@ pub enum OrderStatus {
     Unknown(String),
 }
 
-/// The wire code of every known status: change a code here and nowhere else.
+/// Every known status under this project's name for it, which is also its
+/// wire code unless the installation's differ (`data-status-codes`).
 pub const STATUS_CODES: [(&str, OrderStatus); 7] = [
     ("pending", OrderStatus::Pending),
     ("in_progress", OrderStatus::InProgress),
@@ -55,24 +61,118 @@ pub enum Tone {
     Neutral,
 }
 
-impl OrderStatus {
-    /// Maps a wire code to a status; an unknown code is kept as [`OrderStatus::Unknown`].
-    pub fn from_code(code: &str) -> OrderStatus {
-        STATUS_CODES
+/// The installation's wire code for each status: [`STATUS_CODES`], with the
+/// codes an installation names differently replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusTable(&'static [(&'static str, OrderStatus)]);
+
+impl Default for StatusTable {
+    fn default() -> StatusTable {
+        StatusTable(&STATUS_CODES)
+    }
+}
+
+impl StatusTable {
+    /// Reads `data-status-codes`: a JSON object from our status names to the
+    /// installation's codes, e.g. `{"ready": "do_odbioru"}`; names left out
+    /// keep their codes. An unknown name, an empty code, two statuses with
+    /// one code, or JSON that is not such an object is an error that says so.
+    pub fn parse(json: &str) -> Result<StatusTable, String> {
+        let renamed: BTreeMap<String, String> = serde_json::from_str(json).map_err(|_| {
+            "is not a JSON object of status names to codes, e.g. {\"ready\": \"do_odbioru\"}"
+                .to_owned()
+        })?;
+        let names: Vec<&str> = STATUS_CODES.iter().map(|(name, _)| *name).collect();
+        if let Some(unknown) = renamed.keys().find(|n| !names.contains(&n.as_str())) {
+            return Err(format!(
+                "\"{unknown}\" is not a status name; the names are {}",
+                names.join(", ")
+            ));
+        }
+        if let Some((name, _)) = renamed.iter().find(|(_, code)| code.trim().is_empty()) {
+            return Err(format!("the code of \"{name}\" is empty"));
+        }
+        let table: Vec<(&'static str, OrderStatus)> = STATUS_CODES
+            .iter()
+            .map(|(name, status)| {
+                let code: &'static str = match renamed.get(*name) {
+                    // Leaked once per page, when the widget starts: the
+                    // table lives as long as the page.
+                    Some(code) => Box::leak(code.trim().to_owned().into_boxed_str()),
+                    None => name,
+                };
+                (code, status.clone())
+            })
+            .collect();
+        for (i, (code, _)) in table.iter().enumerate() {
+            if let Some((_, other)) = table[i + 1..].iter().find(|(c, _)| c == code) {
+                return Err(format!(
+                    "\"{}\" and \"{}\" would both be \"{code}\"",
+                    table[i].1.name(),
+                    other.name()
+                ));
+            }
+        }
+        Ok(StatusTable(Box::leak(table.into_boxed_slice())))
+    }
+
+    /// The status for a wire code; an unknown code is kept as [`OrderStatus::Unknown`].
+    pub fn status(&self, code: &str) -> OrderStatus {
+        self.0
             .iter()
             .find(|(known, _)| *known == code)
             .map(|(_, status)| status.clone())
             .unwrap_or_else(|| OrderStatus::Unknown(code.to_owned()))
     }
 
-    /// The wire code, as the API sends it.
+    /// The wire code of a known status.
+    pub fn code(&self, status: &OrderStatus) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(_, known)| known == status)
+            .map(|(code, _)| *code)
+    }
+
+    /// Makes this the table every status is read with, on this page.
+    pub fn install(&self) {
+        TABLE.with(|table| table.set(self.0));
+    }
+}
+
+thread_local! {
+    /// The table in force: one per page, since every widget on a page talks
+    /// to the same installation.
+    static TABLE: Cell<&'static [(&'static str, OrderStatus)]> = const { Cell::new(&STATUS_CODES) };
+}
+
+fn table() -> StatusTable {
+    StatusTable(TABLE.with(Cell::get))
+}
+
+impl OrderStatus {
+    /// Maps a wire code to a status with the table in force; an unknown code
+    /// is kept as [`OrderStatus::Unknown`].
+    pub fn from_code(code: &str) -> OrderStatus {
+        table().status(code)
+    }
+
+    /// The wire code, as the installation sends it.
     pub fn code(&self) -> &str {
+        match self {
+            OrderStatus::Unknown(code) => code,
+            known => table().code(known).unwrap_or_default(),
+        }
+    }
+
+    /// This project's name for the status (`ready`, …), the same whatever
+    /// the installation's codes; an unknown code is its own name.
+    pub fn name(&self) -> &str {
         match self {
             OrderStatus::Unknown(code) => code,
             known => STATUS_CODES
                 .iter()
                 .find(|(_, status)| status == known)
-                .map(|(code, _)| *code)
+                .map(|(name, _)| *name)
                 .unwrap_or_default(),
         }
     }
@@ -271,5 +371,37 @@ mod tests {
         icons.sort();
         icons.dedup();
         assert_eq!(icons.len(), count);
+    }
+
+    #[test]
+    fn an_installation_may_name_its_own_codes() {
+        let table =
+            StatusTable::parse(r#"{"ready": "do_odbioru", "in_progress": "w_trakcie"}"#).unwrap();
+        assert_eq!(table.status("do_odbioru"), OrderStatus::Ready);
+        assert_eq!(table.status("w_trakcie"), OrderStatus::InProgress);
+        assert_eq!(table.status("pending"), OrderStatus::Pending);
+        assert_eq!(table.status("ready"), OrderStatus::Unknown("ready".into()));
+        assert_eq!(table.code(&OrderStatus::Ready), Some("do_odbioru"));
+        // Installed, it decides how every status is read, and names stay ours.
+        table.install();
+        assert_eq!(OrderStatus::from_code("do_odbioru"), OrderStatus::Ready);
+        assert_eq!(OrderStatus::Ready.code(), "do_odbioru");
+        assert_eq!(OrderStatus::Ready.name(), "ready");
+        assert_eq!(OrderStatus::Ready.label(Lang::Pl), "Do odbioru");
+        StatusTable::default().install();
+        assert_eq!(OrderStatus::from_code("ready"), OrderStatus::Ready);
+    }
+
+    #[test]
+    fn a_wrong_table_says_what_is_wrong() {
+        let error = |json: &str| StatusTable::parse(json).unwrap_err();
+        assert!(error("{\"redy\": \"x\"}").contains("\"redy\" is not a status name"));
+        assert!(error("{\"ready\": \"pending\"}").contains("would both be \"pending\""));
+        assert!(error("{\"ready\": \"x\", \"error\": \"x\"}").contains("would both be \"x\""));
+        assert!(error("{\"ready\": \" \"}").contains("empty"));
+        assert!(error("[1, 2]").contains("not a JSON object"));
+        assert!(error("{\"ready\": 5}").contains("not a JSON object"));
+        assert!(error("{ready: x}").contains("not a JSON object"));
+        assert_eq!(StatusTable::parse("{}").unwrap(), StatusTable::default());
     }
 }

@@ -45,22 +45,29 @@ pub async fn handle(
         };
         if let Some(expect) = expect {
             if let Err(refused) = incoming.verify(provider, expect) {
-                return error(refused);
+                return shaped(&state, refused);
             }
         }
     }
     if state.oauth.is_none() && method_path.starts_with("cards/") && !state.world.lock().signed_in {
-        return error(UsosError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "No valid session: sign in again.",
-        ));
+        return shaped(
+            &state,
+            UsosError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "No valid session: sign in again.",
+            ),
+        );
     }
     let plan = faults::plan(&mut state.world.lock().faults, &method_path);
     if plan.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(plan.latency_ms)).await;
     }
-    if let Some(early) = plan.fault.as_ref().and_then(answer_before_running) {
+    if let Some(early) = plan
+        .fault
+        .as_ref()
+        .and_then(|kind| answer_before_running(kind, &state))
+    {
         return early.await;
     }
     let args = Args::parse(query.as_deref(), &body);
@@ -69,11 +76,14 @@ pub async fn handle(
         "cards/make_mcard_order" | "cards/revoke_mcard"
     );
     if changes_state && http_method != Method::POST {
-        return error(UsosError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "This method changes state and must be called with POST.",
-        ));
+        return shaped(
+            &state,
+            UsosError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This method changes state and must be called with POST.",
+            ),
+        );
     }
     let result = match method_path.as_str() {
         "apisrv/installation" => installation(&state, &args),
@@ -106,13 +116,14 @@ pub async fn handle(
             None => json_response(StatusCode::OK, &body),
         },
         (Ok(body), None) => json_response(StatusCode::OK, &body),
-        (Err(e), _) => error(e),
+        (Err(e), _) => shaped(&state, e),
     }
 }
 
 /// The faults that answer instead of the method, which then never runs.
 fn answer_before_running(
     kind: &FaultKind,
+    state: &AppState,
 ) -> Option<std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>> {
     let response = match kind {
         FaultKind::Hang => return Some(Box::pin(std::future::pending())),
@@ -124,11 +135,14 @@ fn answer_before_running(
         )
             .into_response(),
         FaultKind::Busy(seconds) => {
-            let mut response = error(UsosError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                "Too many requests; try again later.",
-            ));
+            let mut response = shaped(
+                state,
+                UsosError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    "Too many requests; try again later.",
+                ),
+            );
             if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -141,20 +155,33 @@ fn answer_before_running(
                 403 => ("method_forbidden", "You may not call this method."),
                 _ => ("internal_error", "The server failed to answer."),
             };
-            error(UsosError::new(status, usos_code, message))
+            shaped(state, UsosError::new(status, usos_code, message))
         }
         _ => return None,
     };
     Some(Box::pin(std::future::ready(response)))
 }
 
-fn error(e: UsosError) -> Response {
-    e.into_response()
+/// An error as this installation sends it: with `user_messages` or without.
+fn shaped(state: &AppState, e: UsosError) -> Response {
+    if state.world.lock().shape.user_messages {
+        e.for_the_student().into_response()
+    } else {
+        UsosError {
+            user_message: None,
+            ..e
+        }
+        .into_response()
+    }
 }
 
 fn installation(state: &AppState, args: &Args) -> Result<Value, UsosError> {
     let support = state.world.lock().mcards_support;
-    select_fields(json!({"mcards_support": support}), args.required("fields")?)
+    select_fields(
+        json!({"mcards_support": support}),
+        args.required("fields")?,
+        &[],
+    )
 }
 
 fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
@@ -169,7 +196,7 @@ fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
             json!({
                 "id": o.id,
                 "order_date": usos_date_time(o),
-                "status": o.status,
+                "status": world.shape.code(o.status),
                 "expiration_date": o.expiration_date.to_string(),
             })
         })
@@ -180,7 +207,7 @@ fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
         "why_cannot_revoke": student.why_cannot_revoke(),
         "orders": orders,
     });
-    select_fields(all, fields)
+    select_fields(all, fields, &world.shape.missing_fields)
 }
 
 fn mcard_order(state: &AppState, args: &Args) -> Result<Value, UsosError> {
@@ -192,13 +219,13 @@ fn mcard_order(state: &AppState, args: &Args) -> Result<Value, UsosError> {
     let all = json!({
         "id": order.id,
         "order_date": usos_date_time(order),
-        "status": order.status,
+        "status": world.shape.code(order.status),
         "expiration_date": order.expiration_date.to_string(),
         "student_number": world.student.student_number,
         "token": ready.then_some(&order.token),
         "distribution_pass": ready.then_some(&order.distribution_pass),
     });
-    select_fields(all, fields)
+    select_fields(all, fields, &world.shape.missing_fields)
 }
 
 fn make_mcard_order(state: &AppState) -> Result<Value, UsosError> {
@@ -224,11 +251,17 @@ fn not_found() -> UsosError {
 
 fn refusal(refusal: Refusal) -> UsosError {
     match refusal {
-        Refusal::CannotOrder(reason) => UsosError::new(
-            StatusCode::BAD_REQUEST,
-            "cannot_order",
-            format!("You cannot order an mLegitymacja: {reason}."),
-        ),
+        Refusal::CannotOrder(reason) => UsosError {
+            user_message: Some((
+                format!("Nie możesz zamówić mLegitymacji: {}.", reason.pl),
+                format!("You cannot order an mLegitymacja: {}.", reason.en),
+            )),
+            ..UsosError::new(
+                StatusCode::BAD_REQUEST,
+                "cannot_order",
+                format!("You cannot order an mLegitymacja: {}.", reason.en),
+            )
+        },
         Refusal::NoSuchOrder => not_found(),
         Refusal::AlreadyFinal => UsosError::param_invalid(
             "order_id",

@@ -16,6 +16,7 @@ use crate::api::describe;
 use crate::faults::Fault;
 use crate::profiles::Profile;
 use crate::server::AppState;
+use crate::shape::Shape;
 use crate::sim::{ActivationError, Delays, Student};
 use crate::usos::{dropped_connection, json_response, UsosError};
 use crate::world::{now, World};
@@ -143,6 +144,11 @@ struct Reset {
     faults: Vec<String>,
     /// Replaces the profile's own `why_cannot_order` (e.g. to try hostile text).
     why_cannot_order: Option<crate::profiles::LangDict>,
+    /// The installation's shape until the next reset (each as its `--`
+    /// option; left out: as at start).
+    no_fields: Option<Vec<String>>,
+    user_messages: Option<bool>,
+    status_codes: Option<serde_json::Map<String, Value>>,
 }
 
 /// Starts over with a new student: the orders are gone.
@@ -175,6 +181,20 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
         pending_ms: request.pending_ms.unwrap_or(defaults.pending_ms),
         processing_ms: request.processing_ms.unwrap_or(defaults.processing_ms),
     };
+    let mut shape = world.start_shape.clone();
+    if let Some(fields) = request.no_fields {
+        shape.missing_fields = fields;
+    }
+    if let Some(on) = request.user_messages {
+        shape.user_messages = on;
+    }
+    if let Some(codes) = request.status_codes {
+        match Shape::parse_status_codes(&Value::Object(codes).to_string()) {
+            Ok(codes) => shape.status_codes = codes,
+            Err(e) => return UsosError::param_invalid("status_codes", e).into_response(),
+        }
+    }
+    world.shape = shape;
     world.student = Student::new(profile, delays, now());
     world.signed_in = true;
     world.student.reason_override = request.why_cannot_order;

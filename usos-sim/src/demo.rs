@@ -18,7 +18,7 @@ const FLOOR_PAGE: &str = include_str!("../demo/floor.html");
 const FLOOR_SCRIPT: &str = include_str!("../demo/floor.js");
 
 /// The settings the widget reads, without their `data-` prefix.
-const SETTINGS: [&str; 16] = [
+const SETTINGS: [&str; 17] = [
     "api-base",
     "lang",
     "credentials",
@@ -31,6 +31,7 @@ const SETTINGS: [&str; 16] = [
     "help-email",
     "login-url",
     "logout-url",
+    "status-codes",
     "polling",
     "poll-interval-ms",
     "routing",

@@ -8,6 +8,7 @@ pub mod faults;
 pub mod oauth;
 pub mod profiles;
 pub mod server;
+pub mod shape;
 pub mod sim;
 pub mod usos;
 pub mod world;

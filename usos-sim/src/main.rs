@@ -8,6 +8,7 @@ use usos_sim::faults::Fault;
 use usos_sim::oauth::Consumer;
 use usos_sim::profiles::Profile;
 use usos_sim::server::{router, ServerOptions};
+use usos_sim::shape::Shape;
 use usos_sim::sim::Delays;
 use usos_sim::world::SharedWorld;
 
@@ -18,6 +19,7 @@ struct Options {
     delays: Delays,
     mcards_support: bool,
     faults: Vec<Fault>,
+    shape: Shape,
 }
 
 fn help() -> String {
@@ -36,6 +38,12 @@ fn help() -> String {
          \x20                       (repeatable; see README, \"Fault injection\")\n\
          \x20 --control             simulation mode: serve the /_sim/ control endpoints\n\
          \x20 --no-csp              do not send the strict Content-Security-Policy header\n\
+         \x20 --oauth KEY:SECRET    OAuth 1.0a mode: services/cards/* only for requests signed with\n\
+         \x20                       this consumer and a token issued by services/oauth/*\n\
+         \x20 --no-field NAME       the installation has no such field: asking for it is\n\
+         \x20                       field_not_found (repeatable; e.g. planned_expiration_date)\n\
+         \x20 --user-messages       error answers carry user_messages (pl and en) for the student\n\
+         \x20 --status-codes JSON   the installation's own status codes, e.g. '{{\"ready\": \"do_odbioru\"}}'\n\
          \x20 -h, --help            this text\n\nProfiles:\n",
         defaults.pending_ms, defaults.processing_ms
     );
@@ -58,6 +66,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         delays: Delays::default(),
         mcards_support: true,
         faults: Vec::new(),
+        shape: Shape::default(),
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -89,6 +98,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             "--control" => options.server.control = true,
             "--no-csp" => options.server.csp = false,
             "--oauth" => options.server.oauth = Some(Consumer::parse(&value("--oauth")?)?),
+            "--no-field" => options.shape.missing_fields.push(value("--no-field")?),
+            "--user-messages" => options.shape.user_messages = true,
+            "--status-codes" => {
+                options.shape.status_codes = Shape::parse_status_codes(&value("--status-codes")?)?
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -114,6 +128,7 @@ async fn main() -> ExitCode {
         options.mcards_support,
         options.faults,
     );
+    world.set_start_shape(options.shape.clone());
     let app = router(world, &options.server);
     let listener = match tokio::net::TcpListener::bind(options.addr).await {
         Ok(listener) => listener,

@@ -74,7 +74,7 @@ const PASS_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 /// Why an action of the student's was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    CannotOrder(String),
+    CannotOrder(LangDict),
     NoSuchOrder,
     AlreadyFinal,
 }
@@ -220,7 +220,7 @@ impl Student {
     /// `make_mcard_order`.
     pub fn order(&mut self, now: Now) -> Result<&Order, Refusal> {
         if let Some(reason) = self.why_cannot_order(now.local.date()) {
-            return Err(Refusal::CannotOrder(reason.en));
+            return Err(Refusal::CannotOrder(reason));
         }
         let expiration_date = planned_expiration_date(now.local.date());
         let order = self.new_order(now.instant, now.local, expiration_date, Status::Pending);

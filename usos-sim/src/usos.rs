@@ -44,6 +44,9 @@ pub struct UsosError {
     pub code: &'static str,
     pub message: String,
     pub param_name: Option<String>,
+    /// What the student should read, (pl, en): sent as `user_messages` by an
+    /// installation started with `--user-messages`.
+    pub user_message: Option<(String, String)>,
 }
 
 impl UsosError {
@@ -53,6 +56,7 @@ impl UsosError {
             code,
             message: message.into(),
             param_name: None,
+            user_message: None,
         }
     }
 
@@ -65,6 +69,37 @@ impl UsosError {
                 format!("Required parameter {name} is missing."),
             )
         }
+    }
+
+    /// The same error with `user_messages` filled in: its own text, else a
+    /// plain one for its kind.
+    pub fn for_the_student(mut self) -> UsosError {
+        if self.user_message.is_none() {
+            let (pl, en) = match (self.code, self.status.as_u16()) {
+                ("unauthorized", _) => (
+                    "Twoja sesja w USOS wygasła. Zaloguj się ponownie.",
+                    "Your USOS session has expired. Please sign in again.",
+                ),
+                ("object_not_found", _) => (
+                    "Nie znaleziono tego zamówienia.",
+                    "This order was not found.",
+                ),
+                ("too_many_requests", _) => (
+                    "Zbyt wiele zapytań. Spróbuj ponownie za chwilę.",
+                    "Too many requests. Please try again in a moment.",
+                ),
+                (_, 500..=599) => (
+                    "USOS ma chwilowe problemy. Spróbuj ponownie za kilka minut.",
+                    "USOS is having temporary problems. Please try again in a few minutes.",
+                ),
+                _ => (
+                    "USOS nie może wykonać tego żądania.",
+                    "USOS cannot carry out this request.",
+                ),
+            };
+            self.user_message = Some((pl.to_owned(), en.to_owned()));
+        }
+        self
     }
 
     pub fn param_invalid(name: &str, message: impl Into<String>) -> UsosError {
@@ -81,6 +116,9 @@ impl IntoResponse for UsosError {
         if let Some(name) = self.param_name {
             body["param_name"] = Value::String(name);
         }
+        if let Some((pl, en)) = self.user_message {
+            body["user_messages"] = json!({"generic_message": {"pl": pl, "en": en}});
+        }
         json_response(self.status, &body)
     }
 }
@@ -96,8 +134,16 @@ pub fn json_response(status: StatusCode, body: &Value) -> Response {
 }
 
 /// Keeps exactly the fields asked for in `fields` (pipe-separated), in the
-/// order asked. An unknown or empty name is `param_invalid`.
-pub fn select_fields(all: Value, fields: &str) -> Result<Value, UsosError> {
+/// order asked. An unknown or empty name is `param_invalid`; a name in
+/// `missing` (fields this installation does not have) is `field_not_found`.
+pub fn select_fields(all: Value, fields: &str, missing: &[String]) -> Result<Value, UsosError> {
+    if let Some(name) = fields.split('|').find(|f| missing.iter().any(|m| m == f)) {
+        return Err(UsosError::new(
+            StatusCode::BAD_REQUEST,
+            "field_not_found",
+            format!("This method has no field named '{name}'."),
+        ));
+    }
     let Value::Object(mut all) = all else {
         return Err(UsosError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -137,14 +183,19 @@ mod tests {
     fn selects_exactly_the_fields_asked_for() {
         let all = json!({"a": 1, "b": null, "c": [1]});
         assert_eq!(
-            select_fields(all.clone(), "b|a").unwrap(),
+            select_fields(all.clone(), "b|a", &[]).unwrap(),
             json!({"b": null, "a": 1})
         );
-        assert_eq!(select_fields(all.clone(), "a|a").unwrap(), json!({"a": 1}));
-        let error = select_fields(all.clone(), "a|zzz").unwrap_err();
+        assert_eq!(
+            select_fields(all.clone(), "a|a", &[]).unwrap(),
+            json!({"a": 1})
+        );
+        let error = select_fields(all.clone(), "a|zzz", &[]).unwrap_err();
         assert_eq!(error.code, "param_invalid");
         assert_eq!(error.param_name.as_deref(), Some("fields"));
-        assert!(select_fields(all, "a||b").is_err());
+        assert!(select_fields(all.clone(), "a||b", &[]).is_err());
+        let missing = select_fields(all, "a|b", &["b".to_owned()]).unwrap_err();
+        assert_eq!(missing.code, "field_not_found");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use chrono_tz::Europe::Warsaw;
 
 use crate::faults::Fault;
 use crate::profiles::Profile;
+use crate::shape::Shape;
 use crate::sim::{Delays, Now, Student};
 
 /// What the installation offers and who is signed in.
@@ -20,6 +21,10 @@ pub struct World {
     pub signed_in: bool,
     /// What goes wrong on purpose (see `faults`).
     pub faults: Vec<Fault>,
+    /// How this installation differs from the contract (see `shape`).
+    pub shape: Shape,
+    /// The shape given at start, which `/_sim/reset` goes back to.
+    pub start_shape: Shape,
 }
 
 /// Shared by every handler.
@@ -38,7 +43,16 @@ impl SharedWorld {
             signed_in: true,
             student: Student::new(profile, delays, now()),
             faults,
+            shape: Shape::default(),
+            start_shape: Shape::default(),
         })))
+    }
+
+    /// Makes `shape` the installation's, now and after every reset.
+    pub fn set_start_shape(&self, shape: Shape) {
+        let mut world = self.lock();
+        world.shape = shape.clone();
+        world.start_shape = shape;
     }
 
     /// The world, with every order moved along its timeline to this moment.
