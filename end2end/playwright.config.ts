@@ -44,8 +44,10 @@ export default defineConfig({
     stdout: "pipe",
     timeout: 30_000,
   }, {
+    // The gateway's log and secrets stay in .gateway-run/ for gateway.spec.ts
+    // to check that the log holds none of them.
     command:
-      `../scripts/serve-gateway 127.0.0.1:${gatewayPort} 127.0.0.1:${oauthSimPort}` +
+      `GATEWAY_RUN_DIR=${process.cwd()}/.gateway-run ../scripts/serve-gateway 127.0.0.1:${gatewayPort} 127.0.0.1:${oauthSimPort}` +
       " --pending-ms 1000 --processing-ms 1500",
     url: `http://127.0.0.1:${gatewayPort}/healthz`,
     reuseExistingServer: false,

@@ -2,6 +2,7 @@
 // widget in front of the stand-in in OAuth mode, which checks every signature.
 // Sign in → order → live status → QR decodes → sign out.
 import { Page } from "@playwright/test";
+import fs from "node:fs";
 import { expect, test } from "./fixtures";
 import { decodeQr } from "./qr";
 import { snap } from "./shots";
@@ -13,6 +14,9 @@ const usos = `http://127.0.0.1:${port + 3}`;
 test.use({ baseURL: gateway });
 
 const badge = (page: Page) => page.locator("[data-test=order] [data-test=status] .mlg-badge");
+
+/** Every secret the tests here saw; the last test looks for them in the gateway's log. */
+const seen = new Set<string>();
 
 test("through the gateway: sign in with USOS → order → live status → QR → sign out", async ({ page, request, context }) => {
   test.setTimeout(90_000);
@@ -32,6 +36,14 @@ test("through the gateway: sign in with USOS → order → live status → QR �
 
   // USOS's own page: the student approves.
   await expect(page).toHaveURL(new RegExp(`^${usos}/services/oauth/authorize\\?oauth_token=`));
+  seen.add(new URL(page.url()).searchParams.get("oauth_token")!);
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    for (const name of ["oauth_token", "oauth_verifier"]) {
+      const value = url.searchParams.get(name);
+      if (value) seen.add(value);
+    }
+  });
   await expect(page.getByRole("heading")).toContainText("Zaloguj się jako student 123456");
   await snap(page, "gateway-02-usos-sign-in");
   await page.getByRole("button", { name: /Zaloguj się i zezwól/ }).click();
@@ -42,6 +54,7 @@ test("through the gateway: sign in with USOS → order → live status → QR �
   const cookies = await context.cookies(gateway);
   const session = cookies.find((c) => c.name === "mlg_session");
   expect(session?.httpOnly).toBe(true);
+  seen.add(session!.value);
   expect(await page.evaluate(() => document.cookie)).toBe("");
 
   await page.getByRole("button", { name: "Zamów mLegitymację" }).click();
@@ -53,6 +66,8 @@ test("through the gateway: sign in with USOS → order → live status → QR �
   await page.getByRole("button", { name: "Dodaj mLegitymację do mObywatela" }).click();
   await expect(page.locator("[data-test=token]")).toHaveText(state.orders[0].token);
   expect(await decodeQr(page.locator("[data-test=qr]"))).toBe(state.orders[0].token);
+  seen.add(state.orders[0].token);
+  seen.add(state.orders[0].distribution_pass);
   await expect(page.getByText(state.orders[0].distribution_pass)).toBeVisible();
   await snap(page, "gateway-03-ready");
 
@@ -82,4 +97,36 @@ test("through the gateway in English: the invitation and the sign-out button", a
     "href",
     `/auth/login?return=${encodeURIComponent(`${gateway}/`)}`,
   );
+});
+
+test("through the gateway: the first load comes in brotli, and the second asks USOS nothing for the installation", async ({ page, request }) => {
+  const encodings = new Map<string, string>();
+  page.on("response", async (response) => {
+    const path = new URL(response.url()).pathname;
+    encodings.set(path, (await response.allHeaders())["content-encoding"] ?? "none");
+  });
+  const hits = async () =>
+    Number((await (await request.get("/metrics")).text()).match(/usos_gateway_installation_cache_hits_total (\d+)/)![1]);
+  await page.goto("/");
+  await expect(page.locator("[data-test=sign-in], [data-test=can-order], [data-test=order]").first()).toBeVisible();
+  for (const [path, encoding] of encodings) {
+    if (/\.(wasm|js|css|svg)$/.test(path) || path === "/") expect(encoding, path).toBe("br");
+  }
+  expect([...encodings.keys()].some((p) => p.endsWith(".wasm"))).toBe(true);
+  const before = await hits();
+  await page.reload();
+  await expect(page.locator("[data-test=sign-in], [data-test=can-order], [data-test=order]").first()).toBeVisible();
+  expect(await hits()).toBeGreaterThan(before);
+});
+
+test("the gateway's log, over every test here, holds no secret, token, verifier, QR token or activation code", async () => {
+  const log = fs.readFileSync(".gateway-run/gateway.log", "utf8");
+  const consumerSecret = fs.readFileSync(".gateway-run/consumer-secret", "utf8").trim();
+  expect(log).toContain("path=/services/cards/make_mcard_order status=200");
+  expect(seen.size).toBeGreaterThanOrEqual(5);
+  for (const secret of [consumerSecret, ...seen]) {
+    expect(log.includes(secret), `the log holds ${secret.slice(0, 4)}…`).toBe(false);
+  }
+  // The student's number appears nowhere either (not counting digits inside durations).
+  expect(log).not.toMatch(/(^|[^0-9.])123456([^0-9]|$)/m);
 });

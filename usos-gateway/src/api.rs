@@ -1,6 +1,8 @@
 //! `services/…`: the contract's five methods, forwarded to USOS signed;
 //! anything else answered here and never sent on.
 
+use std::time::Instant;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -9,6 +11,7 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 
 use crate::error::GatewayError;
 use crate::forward::forwarded;
+use crate::limits::Refused;
 use crate::log::UpstreamStatus;
 use crate::routes::AppState;
 
@@ -40,17 +43,51 @@ pub async fn forward(
         }
     }
     let session = if target.needs_student {
-        match state.cookies.session(&jar) {
+        match state.open_session(&jar, &headers) {
             Some(session) => Some(session),
             None => return GatewayError::Unauthorized.into_response(),
         }
     } else {
         None
     };
+    if let Some(session) = &session {
+        if let Err(Refused::Session { retry_after }) =
+            state.limits.check_session(session_key(&session.token))
+        {
+            state.metrics.rate_limited("session");
+            return GatewayError::TooManyRequests(retry_after.as_secs_f64().ceil() as u64)
+                .into_response();
+        }
+    }
+    let cache_key = (target.path == "services/apisrv/installation")
+        .then(|| uri.query().unwrap_or_default().to_owned());
+    if let Some(body) = cache_key
+        .as_deref()
+        .and_then(|q| state.installation_cache.get(q))
+    {
+        state.metrics.installation_cache_hits.inc();
+        return json_answer(StatusCode::OK, body, None);
+    }
+    let Ok(_permit) = state.limits.upstream_permit() else {
+        state.metrics.rate_limited("upstream");
+        return GatewayError::TooManyRequests(1).into_response();
+    };
+    let started = Instant::now();
     let answer = state
         .usos
         .call(&method, target.path, &args, session.as_ref())
         .await;
+    state.metrics.upstream_took(target.path, started.elapsed());
+    if let Ok(answer) = &answer {
+        if answer.status.is_success() {
+            if target.path == "services/cards/make_mcard_order" {
+                state.metrics.orders_placed.inc();
+            }
+            if let Some(query) = &cache_key {
+                state.installation_cache.put(query, answer.body.clone());
+            }
+        }
+    }
     match answer {
         Ok(answer) if answer.status == StatusCode::UNAUTHORIZED => {
             // USOS no longer accepts the token (revoked, expired): forget it.
@@ -61,15 +98,7 @@ pub async fn forward(
         }
         Ok(answer) => {
             let status = answer.status;
-            let mut response = (status, answer.body).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
-            if let Some(retry_after) = answer.retry_after {
-                headers.insert(header::RETRY_AFTER, retry_after);
-            }
+            let mut response = json_answer(status, answer.body, answer.retry_after);
             response
                 .extensions_mut()
                 .insert(UpstreamStatus(status.as_u16()));
@@ -77,6 +106,31 @@ pub async fn forward(
         }
         Err(error) => error.into_response(),
     }
+}
+
+/// USOS's JSON answer as the browser gets it.
+fn json_answer(status: StatusCode, body: Bytes, retry_after: Option<HeaderValue>) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Some(retry_after) = retry_after {
+        headers.insert(header::RETRY_AFTER, retry_after);
+    }
+    response
+}
+
+/// The rate limiter's key for a session: a hash of its token, so the token
+/// itself is not kept in the limiter's memory.
+fn session_key(token: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let mut hasher = SEED.get_or_init(Default::default).build_hasher();
+    hasher.write(token.as_bytes());
+    hasher.finish()
 }
 
 fn pairs(bytes: &[u8]) -> Vec<(String, String)> {

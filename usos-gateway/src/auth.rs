@@ -100,6 +100,7 @@ pub async fn callback(
                 &state.config.public_url,
                 &state.config.allowed_origins,
             );
+            state.metrics.sign_ins.inc();
             tracing::info!("sign-in completed");
             (jar, Redirect::to(&to)).into_response()
         }
@@ -128,8 +129,12 @@ pub async fn callback(
 
 /// Revokes the token at USOS (a failure there does not keep the student
 /// signed in) and clears the cookie.
-pub async fn logout(State(state): State<AppState>, jar: PrivateCookieJar) -> Response {
-    if let Some(session) = state.cookies.session(&jar) {
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: PrivateCookieJar,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if let Some(session) = state.open_session(&jar, &headers) {
         if let Err(error) = state.usos.revoke_token(&session).await {
             tracing::warn!(
                 reason = error.code(),

@@ -56,6 +56,29 @@ pub struct Options {
         value_name = "LIST"
     )]
     pub scopes: String,
+    /// The session key before the last rotation: cookies it sealed still open.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_PREVIOUS_SESSION_KEY_FILE",
+        value_name = "PATH"
+    )]
+    pub previous_session_key_file: Option<PathBuf>,
+    /// How long a successful `installation` answer is kept (0: not at all).
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_INSTALLATION_CACHE_SECONDS",
+        default_value = "3600",
+        value_name = "N"
+    )]
+    pub installation_cache_seconds: u64,
+    /// Calls to USOS under way at once, at most; beyond: 429.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_MAX_UPSTREAM_CONCURRENCY",
+        default_value = "64",
+        value_name = "N"
+    )]
+    pub max_upstream_concurrency: usize,
 }
 
 /// How long a signed-in student stays signed in (the cookie's `Max-Age`,
@@ -85,6 +108,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     pub scopes: String,
     pub upstream_timeout: Duration,
+    /// The key before the last rotation, still accepted for opening cookies.
+    pub previous_session_key: Option<SecretSlice<u8>>,
+    pub installation_cache: Duration,
+    pub max_upstream_concurrency: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -151,22 +178,20 @@ impl Config {
                 ));
             }
         }
-        let session_key = match &options.session_key_file {
-            None => None,
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| {
-                    format!("--session-key-file: cannot read {}: {e}", path.display())
-                })?;
-                if bytes.len() < 64 {
-                    return Err(format!(
-                        "--session-key-file: {} holds {} bytes; at least 64 are needed (e.g. head -c 64 /dev/urandom > FILE)",
-                        path.display(),
-                        bytes.len()
-                    ));
-                }
-                Some(SecretSlice::from(bytes))
-            }
-        };
+        let session_key = key_file("--session-key-file", options.session_key_file.as_deref())?;
+        let previous_session_key = key_file(
+            "--previous-session-key-file",
+            options.previous_session_key_file.as_deref(),
+        )?;
+        if previous_session_key.is_some() && session_key.is_none() {
+            return Err(
+                "--previous-session-key-file: needs --session-key-file (the key that replaced it)"
+                    .to_owned(),
+            );
+        }
+        if options.max_upstream_concurrency == 0 {
+            return Err("--max-upstream-concurrency: must be at least 1".to_owned());
+        }
         let mut allowed_origins = vec![public_url.origin().ascii_serialization()];
         for origin in &options.allowed_origin {
             let url = Url::parse(origin)
@@ -202,6 +227,9 @@ impl Config {
             allowed_origins,
             scopes,
             upstream_timeout: UPSTREAM_TIMEOUT,
+            previous_session_key,
+            installation_cache: Duration::from_secs(options.installation_cache_seconds),
+            max_upstream_concurrency: options.max_upstream_concurrency,
         })
     }
 
@@ -219,6 +247,26 @@ impl Config {
     pub fn consumer_secret(&self) -> &str {
         self.consumer_secret.expose_secret()
     }
+}
+
+/// A key file: at least 64 bytes.
+fn key_file(
+    option: &str,
+    path: Option<&std::path::Path>,
+) -> Result<Option<SecretSlice<u8>>, String> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{option}: cannot read {}: {e}", path.display()))?;
+    if bytes.len() < 64 {
+        return Err(format!(
+            "{option}: {} holds {} bytes; at least 64 are needed (e.g. head -c 64 /dev/urandom > FILE)",
+            path.display(),
+            bytes.len()
+        ));
+    }
+    Ok(Some(SecretSlice::from(bytes)))
 }
 
 fn required(option: &str) -> String {

@@ -26,6 +26,12 @@ pub enum GatewayError {
     UpstreamNotJson,
     /// A token answer that was not what OAuth promises.
     UpstreamBadTokens,
+    /// Beyond the gateway's own limits; try again after this many seconds.
+    TooManyRequests(u64),
+    /// USOS does not answer `installation` (for `/readyz`).
+    NotReady,
+    /// A request body beyond the gateway's limit.
+    TooLarge,
 }
 
 impl GatewayError {
@@ -40,6 +46,9 @@ impl GatewayError {
             GatewayError::UpstreamUnreachable
             | GatewayError::UpstreamNotJson
             | GatewayError::UpstreamBadTokens => StatusCode::BAD_GATEWAY,
+            GatewayError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            GatewayError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            GatewayError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -55,6 +64,9 @@ impl GatewayError {
             GatewayError::UpstreamUnreachable
             | GatewayError::UpstreamNotJson
             | GatewayError::UpstreamBadTokens => "upstream_error",
+            GatewayError::TooManyRequests(_) => "too_many_requests",
+            GatewayError::NotReady => "not_ready",
+            GatewayError::TooLarge => "request_too_large",
         }
     }
 
@@ -70,16 +82,25 @@ impl GatewayError {
             GatewayError::UpstreamUnreachable => "USOS API could not be reached.",
             GatewayError::UpstreamNotJson => "USOS API answered with something that is not JSON.",
             GatewayError::UpstreamBadTokens => "USOS API's OAuth answer could not be read.",
+            GatewayError::TooManyRequests(_) => "Too many requests; try again in a moment.",
+            GatewayError::NotReady => "USOS API does not answer services/apisrv/installation.",
+            GatewayError::TooLarge => "The request is larger than any mLegitymacja call needs.",
         }
     }
 }
 
 impl IntoResponse for GatewayError {
     fn into_response(self) -> Response {
-        usos_json(
+        let mut response = usos_json(
             self.status(),
             json!({"message": self.message(), "error": self.code()}).to_string(),
-        )
+        );
+        if let GatewayError::TooManyRequests(seconds) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        response
     }
 }
 

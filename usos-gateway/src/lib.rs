@@ -5,10 +5,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod error;
 pub mod forward;
+pub mod limits;
 pub mod log;
+pub mod metrics;
 pub mod origin;
 pub mod return_to;
 pub mod routes;

@@ -3,19 +3,22 @@
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
-use axum_extra::extract::cookie::Key;
+use axum_extra::extract::cookie::{Key, PrivateCookieJar};
 use secrecy::ExposeSecret;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
+use crate::cache::InstallationCache;
 use crate::config::Config;
 use crate::error::GatewayError;
+use crate::limits::Limits;
+use crate::metrics::Metrics;
 use crate::origin::may_change_state;
-use crate::session::CookiePolicy;
+use crate::session::{CookiePolicy, Session};
 use crate::upstream::Usos;
 
 /// What every handler can reach; cheap to clone.
@@ -27,7 +30,14 @@ pub struct Shared {
     pub config: Config,
     pub usos: Usos,
     pub key: Key,
+    /// The key before the last rotation: its cookies still open.
+    pub previous_key: Option<Key>,
     pub cookies: CookiePolicy,
+    pub metrics: Metrics,
+    pub limits: Limits,
+    pub installation_cache: InstallationCache,
+    /// The Content-Security-Policy of every answer.
+    pub csp: HeaderValue,
 }
 
 impl std::ops::Deref for AppState {
@@ -52,15 +62,49 @@ impl AppState {
             Some(bytes) => Key::from(bytes.expose_secret()),
             None => Key::generate(),
         };
+        let previous_key = config
+            .previous_session_key
+            .as_ref()
+            .map(|bytes| Key::from(bytes.expose_secret()));
         let cookies = CookiePolicy {
             secure: config.secure_cookies(),
         };
+        let csp = HeaderValue::from_str(&widget_hosting::policy_framed_by(
+            &config.allowed_origins[1..],
+        ))
+        .map_err(|_| "--allowed-origin: not usable in a header".to_owned())?;
         Ok(AppState(Arc::new(Shared {
+            limits: Limits::new(config.max_upstream_concurrency),
+            installation_cache: InstallationCache::new(config.installation_cache),
+            metrics: Metrics::default(),
+            previous_key,
+            csp,
             config,
             usos,
             key,
             cookies,
         })))
+    }
+
+    /// The student's session from the cookie sealed with the current key,
+    /// else with the previous one (during a key rotation).
+    pub fn open_session(&self, jar: &PrivateCookieJar, headers: &HeaderMap) -> Option<Session> {
+        self.cookies.session(jar).or_else(|| {
+            let previous = PrivateCookieJar::from_headers(headers, self.previous_key.clone()?);
+            self.cookies.session(&previous)
+        })
+    }
+
+    /// Every minute, forgets quiet sessions' rate counters.
+    pub fn start_housekeeping(&self) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                state.limits.forget_quiet_sessions();
+            }
+        });
     }
 }
 
@@ -70,30 +114,74 @@ const BODY_LIMIT: usize = 16 * 1024;
 
 /// Every route: sign-in, the forwarded API, health, and the widget's files.
 pub fn routes(state: AppState) -> Router {
-    let cross_origin = Router::new()
+    let state_changing = Router::new()
         .route("/services/{*method}", any(crate::api::forward))
         .route("/auth/logout", post(crate::auth::logout))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             refuse_foreign_posts,
-        ))
-        .layer(cors(&state.config.allowed_origins));
+        ));
     let app = Router::new()
         .route("/auth/login", get(crate::auth::login))
         .route("/auth/callback", get(crate::auth::callback))
         .route("/healthz", get(|| async { "ok" }))
-        .merge(cross_origin)
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .merge(state_changing)
         .with_state(state.clone());
     let app = match &state.config.dist {
         Some(dist) => widget_hosting::with_dist(app, dist),
         None => app.fallback(|| async { GatewayError::MethodNotFound }),
     };
+    let csp = state.csp.clone();
+    // CORS on everything: the API for the widget's calls, and the files,
+    // because a page on an allowed origin loads widget.js and the wasm from
+    // here as modules, which browsers fetch in CORS mode.
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(cors(&state.config.allowed_origins))
         .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(|request, next| {
-            widget_hosting::add_headers(request, next, true, &["/services/", "/auth/"])
+        .layer(middleware::from_fn(move |request, next| {
+            widget_hosting::add_headers(
+                request,
+                next,
+                Some(csp.clone()),
+                &["/services/", "/auth/", "/healthz", "/readyz", "/metrics"],
+            )
         }))
-        .layer(middleware::from_fn(crate::log::log_request))
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::log::log_request,
+        ))
+}
+
+/// Ready when USOS answers `installation` (asked each time, not from the
+/// cache: a load balancer asks to know about USOS now).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let args = [("fields".to_owned(), "mcards_support".to_owned())];
+    match state
+        .usos
+        .call(&Method::GET, "services/apisrv/installation", &args, None)
+        .await
+    {
+        Ok(answer) if answer.status.is_success() => {
+            crate::error::usos_json(StatusCode::OK, "{\"ready\": true}".to_owned())
+        }
+        _ => GatewayError::NotReady.into_response(),
+    }
+}
+
+/// Prometheus's text format. For the monitoring system: a proxy in front
+/// should not pass `/metrics` to the internet (it holds no secret, but it is
+/// nobody else's business).
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 /// A POST (order, cancel, sign out) only from the gateway's own pages or an
@@ -129,9 +217,13 @@ fn cors(allowed_origins: &[String]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-/// Headers every answer carries.
+/// Headers every answer carries; and axum's plain-text refusal of a body
+/// beyond the limit said in USOS's shape, as every other refusal is.
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response = GatewayError::TooLarge.into_response();
+    }
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -59,8 +59,10 @@ pub fn router(world: SharedWorld, options: &ServerOptions) -> Router {
     };
     let app = app.with_state(state);
     let app = widget_hosting::with_dist(app, &options.dist);
-    let csp = options.csp;
+    let csp = options
+        .csp
+        .then(|| axum::http::HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     app.layer(middleware::from_fn(move |request, next| {
-        widget_hosting::add_headers(request, next, csp, &["/services/", "/_sim/"])
+        widget_hosting::add_headers(request, next, csp.clone(), &["/services/", "/_sim/"])
     }))
 }

@@ -20,10 +20,22 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
 
 /// `router` with `dist/` as its fallback: files, else `index.html`; when
 /// nothing is built, a page that says how to build it.
+///
+/// Files are sent precompressed when the browser accepts it: `name.br`
+/// (brotli) or `name.gz` (gzip) beside each file, which the build writes
+/// (`scripts/precompress`), so no answer is compressed per request.
 pub fn with_dist<S: Clone + Send + Sync + 'static>(router: Router<S>, dist: &Path) -> Router<S> {
     let index = dist.join("index.html");
     if index.is_file() {
-        router.fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index)))
+        let index = ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip();
+        router.fallback_service(
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(index),
+        )
     } else {
         let page = not_built_page(dist);
         router.fallback(move || async move { Html(page) })
@@ -43,26 +55,41 @@ pub fn cache_control(path: &str, api_prefixes: &[&str]) -> &'static str {
     }
 }
 
-/// Middleware body: the CSP (when `csp`) and [`cache_control`] on every answer.
+/// [`CONTENT_SECURITY_POLICY`] with pages on `origins` also allowed to frame
+/// the widget's pages.
+pub fn policy_framed_by(origins: &[String]) -> String {
+    let mut policy = CONTENT_SECURITY_POLICY.replace(" frame-ancestors 'self'", "");
+    policy.push_str(" frame-ancestors 'self'");
+    for origin in origins {
+        policy.push(' ');
+        policy.push_str(origin);
+    }
+    policy
+}
+
+/// Middleware body: the CSP (when given), [`cache_control`], and `Vary:
+/// Accept-Encoding` on files (one URL, a brotli or a gzip body).
 pub async fn add_headers(
     request: Request,
     next: Next,
-    csp: bool,
+    csp: Option<HeaderValue>,
     api_prefixes: &'static [&'static str],
 ) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if csp {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        );
+    if let Some(csp) = csp {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control(&path, api_prefixes)),
-    );
+    let cache = cache_control(&path, api_prefixes);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    let varies_by_encoding = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    });
+    if cache != "no-store" && !varies_by_encoding {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 
@@ -100,6 +127,14 @@ mod tests {
         assert!(!is_hashed_asset("/widget.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/pomoc"));
+    }
+
+    #[test]
+    fn frame_ancestors_name_the_allowed_origins() {
+        let policy = policy_framed_by(&["https://usosweb.example.edu".to_owned()]);
+        assert!(policy.ends_with("frame-ancestors 'self' https://usosweb.example.edu"));
+        assert!(policy.starts_with("default-src 'self';"));
+        assert_eq!(policy.matches("frame-ancestors").count(), 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The stand-in's OAuth 1.0a provider: the consumer it knows, the tokens it
 //! issued, the nonces it has seen, and the check every signed request passes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
 use rand::distr::{Alphanumeric, SampleString};
@@ -119,8 +119,11 @@ pub struct Provider {
     consumer: Consumer,
     request_tokens: HashMap<String, RequestToken>,
     access_tokens: HashMap<String, AccessToken>,
-    /// `(timestamp, nonce)` seen within the clock-skew window.
+    /// `(timestamp, nonce)` seen within the last two clock-skew windows,
+    /// and the same in the order they arrived (with when), to forget the
+    /// oldest cheaply: a replay older than that fails on its timestamp.
     nonces: HashSet<(u64, String)>,
+    nonces_by_arrival: VecDeque<(u64, (u64, String))>,
     /// Requests that were signed and passed: for tests and the demo.
     pub verified_calls: u64,
     /// Requests that were refused.
@@ -134,6 +137,7 @@ impl Provider {
             request_tokens: HashMap::new(),
             access_tokens: HashMap::new(),
             nonces: HashSet::new(),
+            nonces_by_arrival: VecDeque::new(),
             verified_calls: 0,
             refused_calls: 0,
         }
@@ -220,11 +224,19 @@ impl Provider {
         }
         // A nonce counts once it came with a valid signature, so nobody can
         // burn a client's nonces by sending garbage.
-        self.nonces
-            .retain(|(seen, _)| seen.abs_diff(now_s) <= CLOCK_SKEW_S);
-        if !self.nonces.insert((timestamp, nonce)) {
+        while let Some((arrived, _)) = self.nonces_by_arrival.front() {
+            if now_s.saturating_sub(*arrived) <= 2 * CLOCK_SKEW_S {
+                break;
+            }
+            if let Some((_, seen)) = self.nonces_by_arrival.pop_front() {
+                self.nonces.remove(&seen);
+            }
+        }
+        let seen = (timestamp, nonce);
+        if !self.nonces.insert(seen.clone()) {
             return Err(Refusal::ReusedNonce);
         }
+        self.nonces_by_arrival.push_back((now_s, seen));
         Ok(Verified {
             token: if expect == Expect::ConsumerOnly {
                 None

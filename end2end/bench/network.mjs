@@ -1,0 +1,235 @@
+// scripts/bench's start-up on a phone's network: through usos-gateway (brotli
+// and gzip on, the installation cache on) in front of usos-sim in OAuth mode,
+// with Chromium's network emulation (DevTools Network.emulateNetworkConditions),
+// against the plain-HTML floor served the same way. Also the bytes on the wire
+// of the first load, and whether the second page load asks USOS for the
+// installation. Writes target/bench/network.md.
+import { chromium } from "@playwright/test";
+import { spawn, execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const bin = path.join(root, "target", process.env.BENCH_PROFILE ?? "server");
+const LOADS = Number(process.env.BENCH_LOADS ?? 20);
+const gwPort = 18190;
+const simPort = 18191;
+const gateway = `http://127.0.0.1:${gwPort}`;
+const usos = `http://127.0.0.1:${simPort}`;
+const launchArgs = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+// The issue's figures; throughput in bytes per second.
+const networks = [
+  { name: "Fast 4G", latency: 150, down: 9e6 / 8, up: 1.5e6 / 8, target: 1.5 },
+  { name: "Slow 4G", latency: 400, down: 1.6e6 / 8, up: 0.75e6 / 8, target: 2 },
+];
+const median = (xs) => percentile(xs, 0.5);
+function percentile(xs, p) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.round((sorted.length - 1) * p)];
+}
+const kb = (bytes) => (bytes / 1024).toFixed(1);
+
+// ---------- the files, as the gateway serves them: dist and the floor
+
+const dist = path.join(root, "target", "bench", "gateway-dist");
+fs.rmSync(dist, { recursive: true, force: true });
+fs.cpSync(path.join(root, "dist"), dist, { recursive: true });
+fs.mkdirSync(path.join(dist, "demo"), { recursive: true });
+for (const name of ["floor.html", "floor.js"]) {
+  fs.copyFileSync(path.join(root, "usos-sim", "demo", name), path.join(dist, "demo", name));
+}
+execFileSync("node", [path.join(root, "scripts", "precompress.mjs"), path.join(dist, "demo")]);
+
+// ---------- the servers
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "mlg-network-"));
+const secret = crypto.randomBytes(24).toString("hex");
+fs.writeFileSync(path.join(work, "secret"), secret);
+fs.writeFileSync(path.join(work, "key"), crypto.randomBytes(64));
+const children = [
+  spawn(path.join(bin, "usos-sim"), ["--addr", `127.0.0.1:${simPort}`, "--control", "--oauth", `bench:${secret}`,
+    "--pending-ms", "3600000", "--processing-ms", "3600000"], { stdio: "ignore" }),
+  spawn(path.join(bin, "usos-gateway"), ["--listen", `127.0.0.1:${gwPort}`, "--usos-api", `${usos}/`,
+    "--consumer-key", "bench", "--consumer-secret-file", path.join(work, "secret"),
+    "--session-key-file", path.join(work, "key"), "--public-url", `${gateway}/`, "--dist", dist],
+  { stdio: "ignore", env: { ...process.env, USOS_GATEWAY_LOG: "warn" } }),
+];
+const stop = () => { for (const c of children) c.kill(); fs.rmSync(work, { recursive: true, force: true }); };
+process.on("exit", stop);
+for (const url of [`${usos}/_sim/state`, `${gateway}/healthz`]) {
+  for (let i = 0; ; i++) {
+    try { await fetch(url); break; } catch { if (i > 200) throw new Error(`${url} did not answer`); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// ---------- one student, signed in through "USOS", with an order on its way
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: launchArgs });
+const cookies = await (async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${gateway}/auth/login?return=/`);
+  await page.locator("[data-test=approve]").click();
+  await page.waitForURL(`${gateway}/`);
+  await page.locator("[data-test=order-button]").click();
+  await page.locator(".mlg-badge").first().waitFor();
+  const all = await context.cookies();
+  await context.close();
+  return all;
+})();
+
+const widgetProbe = () => {
+  const look = () => {
+    const badge = document.querySelector("[data-mlegitymacja]")?.shadowRoot?.querySelector(".mlg-badge");
+    if (badge && badge.getBoundingClientRect().height > 0) window.__firstStatus = performance.now();
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+};
+const floorProbe = () => {
+  const look = () => {
+    const status = document.getElementById("status");
+    if (status && status.textContent) window.__firstStatus = performance.now();
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+};
+
+async function emulated(context, page, network) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  if (network) {
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false, latency: network.latency, downloadThroughput: network.down, uploadThroughput: network.up,
+    });
+  }
+  return cdp;
+}
+
+/** Time to the first status, cold (nothing cached) or on a second visit. */
+async function load(url, probe, network, warm) {
+  const context = await browser.newContext();
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  const cdp = await emulated(context, page, network);
+  await page.addInitScript(probe);
+  if (warm) {
+    await page.goto(url);
+    await page.waitForFunction(() => window.__firstStatus !== undefined, null, { timeout: 120_000 });
+  } else {
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  }
+  await page.goto(url);
+  await page.waitForFunction(() => window.__firstStatus !== undefined, null, { timeout: 120_000 });
+  const ms = await page.evaluate(() => window.__firstStatus);
+  await context.close();
+  return ms;
+}
+
+let startup = "| network | visit | page | median ms | p95 ms | widget ÷ floor (median) | target | met? |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n";
+const summary = [];
+for (const network of networks) {
+  for (const warm of [false, true]) {
+    const result = {};
+    for (const [name, url, probe] of [["widget", `${gateway}/`, widgetProbe], ["floor", `${gateway}/demo/floor.html`, floorProbe]]) {
+      const times = [];
+      for (let i = 0; i < LOADS; i++) times.push(await load(url, probe, network, warm));
+      result[name] = { median: median(times), p95: percentile(times, 0.95) };
+    }
+    const ratio = result.widget.median / result.floor.median;
+    const visit = warm ? "second (warm cache)" : "first (cold)";
+    const target = warm ? "—" : `≤ ${network.target}×`;
+    const met = warm ? "—" : ratio <= network.target ? "yes" : "no";
+    startup += `| ${network.name} | ${visit} | widget | ${result.widget.median.toFixed(0)} | ${result.widget.p95.toFixed(0)} | ${ratio.toFixed(2)}× | ${target} | ${met} |\n`;
+    startup += `| ${network.name} | ${visit} | floor | ${result.floor.median.toFixed(0)} | ${result.floor.p95.toFixed(0)} | | | |\n`;
+    summary.push({ network: network.name, warm, ratio, widget: result.widget, floor: result.floor });
+  }
+}
+
+// ---------- bytes on the wire of a first load, and the installation cache
+
+const wire = await (async () => {
+  const context = await browser.newContext();
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  const cdp = await emulated(context, page, null);
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  const responses = new Map();
+  cdp.on("Network.responseReceived", (e) => responses.set(e.requestId, e.response));
+  const files = [];
+  cdp.on("Network.loadingFinished", (e) => {
+    const response = responses.get(e.requestId);
+    if (!response || response.url.includes("/services/")) return;
+    const encoding = Object.entries(response.headers).find(([k]) => k.toLowerCase() === "content-encoding")?.[1] ?? "none";
+    files.push({ url: new URL(response.url).pathname, bytes: e.encodedDataLength, encoding });
+  });
+  const metric = async () => Number((await (await fetch(`${gateway}/metrics`)).text())
+    .match(/usos_gateway_installation_cache_hits_total (\d+)/)?.[1] ?? 0);
+  const hitsBefore = await metric();
+  await page.addInitScript(widgetProbe);
+  await page.goto(`${gateway}/`);
+  await page.waitForFunction(() => window.__firstStatus !== undefined);
+  await page.waitForTimeout(500);
+  const hitsAfter = await metric();
+  await context.close();
+  return { files, cacheHits: hitsAfter - hitsBefore };
+})();
+await browser.close();
+
+let wireTable = "| file | encoding sent | bytes on the wire (with headers) | brotli file KB | gzip -9 file KB |\n| --- | --- | ---: | ---: | ---: |\n";
+let onWire = 0;
+let brotliTotal = 0;
+let gzipTotal = 0;
+for (const f of wire.files) {
+  const local = path.join(dist, f.url === "/" ? "index.html" : f.url.slice(1));
+  const size = (suffix) => (fs.existsSync(local + suffix) ? fs.statSync(local + suffix).size : fs.statSync(local).size);
+  const br = size(".br");
+  const gz = size(".gz");
+  onWire += f.bytes;
+  brotliTotal += br;
+  gzipTotal += gz;
+  wireTable += `| ${f.url.replace(/-[0-9a-f]{8,16}(?=[._])/, "-‹hash›")} | ${f.encoding} | ${f.bytes} | ${kb(br)} | ${kb(gz)} |\n`;
+}
+wireTable += `| **first load** | | **${onWire}** (${kb(onWire)} KB) | **${kb(brotliTotal)}** | **${kb(gzipTotal)}** |\n`;
+const overBrotli = (onWire / brotliTotal - 1) * 100;
+
+const report = `## Start-up on a phone's network, through the gateway
+
+\`end2end/bench/network.mjs\` (run by \`scripts/bench\`): headless Chromium with
+DevTools network emulation — Fast 4G (RTT 150 ms, 9 Mbit/s down, 1.5 Mbit/s
+up) and Slow 4G (RTT 400 ms, 1.6 Mbit/s, 0.75 Mbit/s) — loads the standalone
+widget from usos-gateway (\`server\` profile, precompressed brotli/gzip, the
+installation cache on) in front of usos-sim in OAuth mode, signed in, with an
+order on its way; and the plain-HTML floor (\`demo/floor.html\`: HTML and a few
+lines of JS that fetch \`mcard\` and write the status) from the same gateway.
+Time from navigation to the first status on screen, ${LOADS} loads each; first
+visit with the cache disabled (a fresh browser context each time), second
+visit in the same context right after a first.
+
+${startup}
+### Bytes on the wire, first load
+
+One cold load through the gateway, unthrottled, Chromium accepting
+\`gzip, deflate, br\`; \`encodedDataLength\` per file from DevTools (body as
+sent plus response headers), beside the sizes of the files' \`.br\` and \`.gz\`
+written at build time (\`scripts/precompress.mjs\`, brotli quality 11, gzip -9).
+
+${wireTable}
+On the wire: ${kb(onWire)} KB, ${overBrotli >= 0 ? "+" : ""}${overBrotli.toFixed(1)} % over the brotli files'
+sum (the difference is the HTTP headers); target: within 5 % — ${Math.abs(overBrotli) <= 5 ? "met" : "not met"}.
+
+The installation: on a page load after the first, the gateway answered
+\`services/apisrv/installation\` from its cache ${wire.cacheHits} time(s) and did not ask
+USOS for it (\`usos_gateway_installation_cache_hits_total\`).
+`;
+fs.mkdirSync(path.join(root, "target", "bench"), { recursive: true });
+fs.writeFileSync(path.join(root, "target", "bench", "network.md"), report);
+console.log(report);
+stop();
+process.exit(0);

@@ -1,0 +1,154 @@
+//! Prometheus metrics at `/metrics`: requests by route and outcome, USOS's
+//! latency, orders placed, sign-ins, rate-limited requests, cache hits.
+//! Labels never carry a token, an argument or a student's number.
+
+use std::time::Duration;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// The USOS method (`cards/mcard`), `auth/login`, …, or `other`.
+    pub route: String,
+    /// The HTTP status class: `2xx`, `4xx`, `5xx`; with the exact code for
+    /// the statuses that mean something here (401, 403, 404, 429, 502, 504).
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MethodLabels {
+    pub method: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LimitLabels {
+    /// `session` (one student's rate) or `upstream` (calls to USOS at once).
+    pub limit: String,
+}
+
+/// Every metric the gateway keeps.
+pub struct Metrics {
+    registry: Registry,
+    pub requests: Family<RequestLabels, Counter>,
+    pub upstream_seconds: Family<MethodLabels, Histogram>,
+    pub orders_placed: Counter,
+    pub sign_ins: Counter,
+    pub rate_limited: Family<LimitLabels, Counter>,
+    pub installation_cache_hits: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut registry = Registry::with_prefix("usos_gateway");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "requests",
+            "Requests answered, by route and outcome",
+            requests.clone(),
+        );
+        let upstream_seconds = Family::<MethodLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 8.0])
+        });
+        registry.register(
+            "upstream_seconds",
+            "Time USOS took to answer a forwarded call",
+            upstream_seconds.clone(),
+        );
+        let orders_placed = Counter::default();
+        registry.register(
+            "orders_placed",
+            "make_mcard_order calls USOS accepted",
+            orders_placed.clone(),
+        );
+        let sign_ins = Counter::default();
+        registry.register("sign_ins", "Sign-ins completed", sign_ins.clone());
+        let rate_limited = Family::<LimitLabels, Counter>::default();
+        registry.register(
+            "rate_limited",
+            "Requests refused with 429 by the gateway's own limits",
+            rate_limited.clone(),
+        );
+        let installation_cache_hits = Counter::default();
+        registry.register(
+            "installation_cache_hits",
+            "installation answered from the gateway's cache",
+            installation_cache_hits.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            upstream_seconds,
+            orders_placed,
+            sign_ins,
+            rate_limited,
+            installation_cache_hits,
+        }
+    }
+}
+
+impl Metrics {
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+
+    pub fn count_request(&self, path: &str, status: u16) {
+        let route = route_of(path);
+        let outcome = match status {
+            401 | 403 | 404 | 413 | 429 | 502 | 504 => status.to_string(),
+            s => format!("{}xx", s / 100),
+        };
+        self.requests
+            .get_or_create(&RequestLabels { route, outcome })
+            .inc();
+    }
+
+    pub fn upstream_took(&self, method: &str, took: Duration) {
+        self.upstream_seconds
+            .get_or_create(&MethodLabels {
+                method: method.trim_start_matches("services/").to_owned(),
+            })
+            .observe(took.as_secs_f64());
+    }
+
+    pub fn rate_limited(&self, limit: &str) {
+        self.rate_limited
+            .get_or_create(&LimitLabels {
+                limit: limit.to_owned(),
+            })
+            .inc();
+    }
+}
+
+/// A bounded set of route names, so that a scanner cannot grow the label set.
+fn route_of(path: &str) -> String {
+    let known = [
+        "/services/apisrv/installation",
+        "/services/cards/mcard",
+        "/services/cards/mcard_order",
+        "/services/cards/make_mcard_order",
+        "/services/cards/revoke_mcard",
+        "/auth/login",
+        "/auth/callback",
+        "/auth/logout",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ];
+    match known.iter().find(|k| **k == path) {
+        Some(route) => route
+            .trim_start_matches("/services/")
+            .trim_start_matches('/')
+            .to_owned(),
+        None if path.starts_with("/services/") => "services/other".to_owned(),
+        None => "static".to_owned(),
+    }
+}
