@@ -46,6 +46,19 @@ def wait_for(port, path):
     raise SystemExit(f"nothing answers on {port}")
 
 
+def cpu_s(pids):
+    """CPU time (user + system) the processes have used so far, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -101,9 +114,9 @@ try:
     with open(os.path.join(work, "session-key"), "wb") as f:
         f.write(secrets.token_bytes(64))
     sim_args = ["--pending-ms", "3600000", "--processing-ms", "3600000", "--control"]
-    start([os.path.join(BIN, "usos-sim"), "--addr", f"127.0.0.1:{PORTS['oauth_sim']}",
-           "--oauth", f"load:{secret}", *sim_args])
-    start([os.path.join(BIN, "usos-sim"), "--addr", f"127.0.0.1:{PORTS['sim']}", *sim_args])
+    oauth_sim = start([os.path.join(BIN, "usos-sim"), "--addr", f"127.0.0.1:{PORTS['oauth_sim']}",
+                       "--oauth", f"load:{secret}", *sim_args])
+    plain_sim = start([os.path.join(BIN, "usos-sim"), "--addr", f"127.0.0.1:{PORTS['sim']}", *sim_args])
     gateway = start([os.path.join(BIN, "usos-gateway"), "--listen", f"127.0.0.1:{PORTS['gateway']}",
                      "--usos-api", f"http://127.0.0.1:{PORTS['oauth_sim']}/",
                      "--consumer-key", "load", "--consumer-secret-file", os.path.join(work, "consumer-secret"),
@@ -135,7 +148,7 @@ http {{
   }}
 }}
 """)
-    start(["nginx", "-c", os.path.join(work, "nginx.conf")])
+    nginx = start(["nginx", "-c", os.path.join(work, "nginx.conf")])
     wait_for(PORTS["oauth_sim"], "/_sim/state")
     wait_for(PORTS["sim"], "/_sim/state")
     wait_for(PORTS["gateway"], "/healthz")
@@ -163,14 +176,21 @@ http {{
     gw.getresponse().read()
     rss_rest = rss_kb(gateway.pid)
 
+    def nginx_pids():
+        children = subprocess.run(["pgrep", "-P", str(nginx.pid)], capture_output=True, text=True).stdout.split()
+        return [nginx.pid, *map(int, children)]
+
+    # Each set-up: its address, its cookies, and its processes: (proxy, upstream).
     targets = {
-        "usos-gateway → usos-sim (OAuth)": (f"http://127.0.0.1:{PORTS['gateway']}", cookie_file),
-        "nginx → usos-sim": (f"http://127.0.0.1:{PORTS['nginx']}", None),
-        "usos-sim alone": (f"http://127.0.0.1:{PORTS['sim']}", None),
+        "usos-gateway → usos-sim (OAuth)": (f"http://127.0.0.1:{PORTS['gateway']}", cookie_file,
+                                            lambda: [gateway.pid], lambda: [oauth_sim.pid]),
+        "nginx → usos-sim": (f"http://127.0.0.1:{PORTS['nginx']}", None, nginx_pids, lambda: [plain_sim.pid]),
+        "usos-sim alone": (f"http://127.0.0.1:{PORTS['sim']}", None, lambda: [], lambda: [plain_sim.pid]),
     }
+    cpu = {}
     results = {}
     rss_load = 0
-    for name, (url, cookie) in targets.items():
+    for name, (url, cookie, proxy, upstream) in targets.items():
         print(f"load: {name}: saturation, then {FIXED_RATE} req/s", flush=True)
         wrk(url, cookie, 0)  # warm-up, discarded
         if name.startswith("usos-gateway"):
@@ -185,7 +205,11 @@ for _ in range(int({DURATION}) * 10):
     time.sleep(0.1)
 print(peak)
 """], stdout=subprocess.PIPE, text=True)
+        proxy_before, upstream_before = cpu_s(proxy()), cpu_s(upstream())
         saturated = wrk(url, cookie, 0)
+        requests = saturated["rps"] * float(DURATION)
+        cpu[name] = ((cpu_s(proxy()) - proxy_before) / requests * 1e6,
+                     (cpu_s(upstream()) - upstream_before) / requests * 1e6)
         if name.startswith("usos-gateway"):
             rss_load = int(sampler.communicate()[0].strip() or 0)
         fixed = wrk(url, cookie, FIXED_RATE)
@@ -196,8 +220,9 @@ print(peak)
     _, sim_fixed = results["usos-sim alone"]
     added_p99 = gw_fixed["p99"] - sim_fixed["p99"]
     share = gw_sat["rps"] / ng_sat["rps"]
-    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                         capture_output=True, text=True).stdout.strip()
+    cpu_model = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                               capture_output=True, text=True).stdout.strip()
+    cpu_rows = "\n".join(f"| {name} | {p:.1f} | {u:.1f} |" for name, (p, u) in cpu.items())
     rows = "\n".join(
         f"| {name} | {sat['rps']:.0f} | {fixed['rps']:.0f} | {fixed['p50']:.2f} | {fixed['p99']:.2f} | {sat['non2xx'] + fixed['non2xx']} |"
         for name, (sat, fixed) in results.items())
@@ -206,7 +231,7 @@ print(peak)
 `bench/load/load.py` (run by `scripts/bench`; `scripts/bench-load` alone): wrk
 ({CONNECTIONS} connections, 2 threads, {DURATION} s a run, after a discarded
 warm-up run) sends `services/cards/mcard` polls to each of three set-ups on
-this machine ({os.cpu_count()} cores, {cpu}), all built with the `server` profile:
+this machine ({os.cpu_count()} cores, {cpu_model}), all built with the `server` profile:
 usos-gateway in front of usos-sim in OAuth mode ({SESSIONS} students signed in
 through the real OAuth round trip, their session cookies taken in turn, every
 call signed by the gateway and its signature checked by the stand-in), nginx
@@ -225,6 +250,13 @@ per cent from run to run.
 | --- | --- | --- |
 | the gateway adds ≤ 2 ms at p99 over usos-sim alone, at 1,030 req/s | {added_p99:+.2f} ms ({gw_fixed['p99']:.2f} vs {sim_fixed['p99']:.2f}) | {"yes" if added_p99 <= 2 else "no"} |
 | at saturation the gateway reaches ≥ 75 % of nginx's throughput | {share * 100:.0f} % ({gw_sat['rps']:.0f} vs {ng_sat['rps']:.0f} req/s) | {"yes" if share >= 0.75 else "no"} |
+
+Where the CPU goes at saturation (user + system time from \`/proc\`, divided
+by the requests answered; the rest of the two cores is wrk's):
+
+| set-up | proxy µs CPU per request | upstream (usos-sim) µs CPU per request |
+| --- | ---: | ---: |
+{cpu_rows}
 
 The gateway's resident memory (VmRSS): {rss_rest / 1024:.1f} MB at rest with
 {SESSIONS} students signed in (sessions live in their cookies, not in the

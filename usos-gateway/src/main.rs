@@ -3,6 +3,12 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// mimalloc rather than the system's allocator: a proxy allocates and frees
+/// small buffers on every request on every thread, where glibc's malloc was
+/// a fifth of the gateway's time under load (BENCHMARKS.md, "Load").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use usos_gateway::config::{Config, Options};
 use usos_gateway::routes::{routes, AppState};
 

@@ -11,13 +11,15 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
+/// Labels are `&'static str`: counting a request allocates nothing.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    /// The USOS method (`cards/mcard`), `auth/login`, …, or `other`.
-    pub route: String,
+    /// The USOS method (`cards/mcard`), `auth/login`, …, `services/other`
+    /// or `static`.
+    pub route: &'static str,
     /// The HTTP status class: `2xx`, `4xx`, `5xx`; with the exact code for
-    /// the statuses that mean something here (401, 403, 404, 429, 502, 504).
-    pub outcome: String,
+    /// the statuses that mean something here (401, 403, 404, 413, 429, 502, 504).
+    pub outcome: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -101,13 +103,24 @@ impl Metrics {
     }
 
     pub fn count_request(&self, path: &str, status: u16) {
-        let route = route_of(path);
         let outcome = match status {
-            401 | 403 | 404 | 413 | 429 | 502 | 504 => status.to_string(),
-            s => format!("{}xx", s / 100),
+            401 => "401",
+            403 => "403",
+            404 => "404",
+            413 => "413",
+            429 => "429",
+            502 => "502",
+            504 => "504",
+            200..=299 => "2xx",
+            300..=399 => "3xx",
+            400..=499 => "4xx",
+            _ => "5xx",
         };
         self.requests
-            .get_or_create(&RequestLabels { route, outcome })
+            .get_or_create(&RequestLabels {
+                route: route_of(path),
+                outcome,
+            })
             .inc();
     }
 
@@ -129,26 +142,20 @@ impl Metrics {
 }
 
 /// A bounded set of route names, so that a scanner cannot grow the label set.
-fn route_of(path: &str) -> String {
-    let known = [
-        "/services/apisrv/installation",
-        "/services/cards/mcard",
-        "/services/cards/mcard_order",
-        "/services/cards/make_mcard_order",
-        "/services/cards/revoke_mcard",
-        "/auth/login",
-        "/auth/callback",
-        "/auth/logout",
-        "/healthz",
-        "/readyz",
-        "/metrics",
-    ];
-    match known.iter().find(|k| **k == path) {
-        Some(route) => route
-            .trim_start_matches("/services/")
-            .trim_start_matches('/')
-            .to_owned(),
-        None if path.starts_with("/services/") => "services/other".to_owned(),
-        None => "static".to_owned(),
+fn route_of(path: &str) -> &'static str {
+    match path {
+        "/services/apisrv/installation" => "apisrv/installation",
+        "/services/cards/mcard" => "cards/mcard",
+        "/services/cards/mcard_order" => "cards/mcard_order",
+        "/services/cards/make_mcard_order" => "cards/make_mcard_order",
+        "/services/cards/revoke_mcard" => "cards/revoke_mcard",
+        "/auth/login" => "auth/login",
+        "/auth/callback" => "auth/callback",
+        "/auth/logout" => "auth/logout",
+        "/healthz" => "healthz",
+        "/readyz" => "readyz",
+        "/metrics" => "metrics",
+        other if other.starts_with("/services/") => "services/other",
+        _ => "static",
     }
 }

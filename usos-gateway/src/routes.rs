@@ -204,12 +204,18 @@ async fn refuse_foreign_posts(
 
 /// Pages on the allowed origins may call with the student's cookies.
 fn cors(allowed_origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> = allowed_origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    // A predicate over a shared list rather than `AllowOrigin::list`: the
+    // layer is cloned for every request, and a list would be copied each time.
+    let origins: Arc<Vec<HeaderValue>> = Arc::new(
+        allowed_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect(),
+    );
     CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origins.contains(origin)
+        }))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST])
         .allow_headers(AllowHeaders::mirror_request())

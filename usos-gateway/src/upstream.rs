@@ -88,15 +88,18 @@ impl Usos {
             Extras::default(),
         );
         let encoded = signing::encode(args);
+        // The installation's base, parsed once at start, with this path and
+        // query set: cheaper than parsing a whole URL on every call.
+        let mut target = self.base.clone();
+        target.set_path(&format!("{}{path}", self.base.path()));
         let request = if post {
             self.client
-                .post(&url)
+                .post(target)
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(encoded)
-        } else if encoded.is_empty() {
-            self.client.get(&url)
         } else {
-            self.client.get(format!("{url}?{encoded}"))
+            target.set_query((!encoded.is_empty()).then_some(encoded.as_str()));
+            self.client.get(target)
         };
         let response = request
             .header("authorization", authorization)
