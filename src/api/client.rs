@@ -125,8 +125,13 @@ impl ApiClient {
             AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
         let timeout = Timeout::start(&controller, self.timeout_ms);
         let builder = match request.method {
-            Method::Get => Request::get(&request.url),
-            Method::Post => Request::post(&request.url),
+            Method::Get => Request::get(&request.address).query(
+                request
+                    .query
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str())),
+            ),
+            Method::Post => Request::post(&request.address),
         };
         let mut builder: RequestBuilder = builder
             .abort_signal(Some(&controller.signal()))

@@ -13,6 +13,12 @@ pub enum Method {
 pub struct ApiRequest {
     pub method: Method,
     pub url: String,
+    /// `url` without its query, and the query's arguments: what the
+    /// transport is given, so that the browser writes the query itself and
+    /// the URL is exactly `url` (gloo-net adds a stray `&` to a URL that
+    /// already has a query).
+    pub address: String,
+    pub query: Vec<(String, String)>,
     /// `application/x-www-form-urlencoded` body, for POST.
     pub body: Option<String>,
 }
@@ -20,7 +26,8 @@ pub struct ApiRequest {
 impl ApiRequest {
     /// A GET of `{api_base}{path}` with the arguments in the query string.
     pub fn get(api_base: &str, path: &str, args: &[(&str, &str)]) -> ApiRequest {
-        let mut url = format!("{api_base}{path}");
+        let address = format!("{api_base}{path}");
+        let mut url = address.clone();
         if !args.is_empty() {
             url.push('?');
             url.push_str(&form_encode(args));
@@ -28,15 +35,23 @@ impl ApiRequest {
         ApiRequest {
             method: Method::Get,
             url,
+            address,
+            query: args
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
             body: None,
         }
     }
 
     /// A POST of `{api_base}{path}` with the arguments form-encoded in the body.
     pub fn post(api_base: &str, path: &str, args: &[(&str, &str)]) -> ApiRequest {
+        let url = format!("{api_base}{path}");
         ApiRequest {
             method: Method::Post,
-            url: format!("{api_base}{path}"),
+            address: url.clone(),
+            url,
+            query: Vec::new(),
             body: Some(form_encode(args)),
         }
     }
@@ -86,6 +101,8 @@ mod tests {
         let r = ApiRequest::get("/", "services/cards/mcard", &[("fields", "a|b")]);
         assert_eq!(r.method, Method::Get);
         assert_eq!(r.url, "/services/cards/mcard?fields=a%7Cb");
+        assert_eq!(r.address, "/services/cards/mcard");
+        assert_eq!(r.query, vec![("fields".to_owned(), "a|b".to_owned())]);
         assert_eq!(r.body, None);
     }
 
