@@ -2,6 +2,7 @@
 // Chromium, polling cost end to end, and memory after 1 000 polling cycles.
 // Writes BENCHMARKS.md and prints the same tables. Run through scripts/bench.
 import { chromium } from "@playwright/test";
+import { floorProbe, widgetProbe } from "./probes.mjs";
 import { spawn, execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -88,22 +89,6 @@ transfer += `| widget ÷ counter | ${(widgetTotal.raw / counterTotal.raw).toFixe
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: launchArgs });
 
-const widgetProbe = () => {
-  const look = () => {
-    const badge = document.querySelector("[data-mlegitymacja]")?.shadowRoot?.querySelector(".mlg-badge");
-    if (badge && badge.getBoundingClientRect().height > 0) window.__firstStatus = performance.now();
-    else requestAnimationFrame(look);
-  };
-  requestAnimationFrame(look);
-};
-const floorProbe = () => {
-  const look = () => {
-    const status = document.getElementById("status");
-    if (status && status.textContent) window.__firstStatus = performance.now();
-    else requestAnimationFrame(look);
-  };
-  requestAnimationFrame(look);
-};
 
 async function coldLoad(url, probe, throttle) {
   const context = await browser.newContext();

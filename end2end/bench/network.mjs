@@ -5,6 +5,7 @@
 // of the first load, and whether the second page load asks USOS for the
 // installation. Writes target/bench/network.md.
 import { chromium } from "@playwright/test";
+import { floorProbe, widgetProbe } from "./probes.mjs";
 import { spawn, execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -84,22 +85,6 @@ const cookies = await (async () => {
   return all;
 })();
 
-const widgetProbe = () => {
-  const look = () => {
-    const badge = document.querySelector("[data-mlegitymacja]")?.shadowRoot?.querySelector(".mlg-badge");
-    if (badge && badge.getBoundingClientRect().height > 0) window.__firstStatus = performance.now();
-    else requestAnimationFrame(look);
-  };
-  requestAnimationFrame(look);
-};
-const floorProbe = () => {
-  const look = () => {
-    const status = document.getElementById("status");
-    if (status && status.textContent) window.__firstStatus = performance.now();
-    else requestAnimationFrame(look);
-  };
-  requestAnimationFrame(look);
-};
 
 async function emulated(context, page, network) {
   const cdp = await context.newCDPSession(page);

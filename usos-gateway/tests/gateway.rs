@@ -369,24 +369,12 @@ async fn an_order_is_never_sent_twice_when_the_connection_drops() {
     let mut browser = Browser::new();
     browser.sign_in(gw, "/").await;
     set_faults(sim, &["cards/make_mcard_order:lose-response"]).await;
-    let answer = browser
-        .post(
-            &format!("http://{gw}/services/cards/make_mcard_order"),
-            "",
-            Some(&format!("http://{gw}")),
-        )
-        .await;
+    let answer = browser.order(gw).await;
     assert_eq!(answer.status, 502);
     assert_eq!(sim_json(sim, "state").await["orders_placed"], 1);
     // Dropped before the method ran: nothing placed, nothing retried.
     set_faults(sim, &["cards/make_mcard_order:drop"]).await;
-    let answer = browser
-        .post(
-            &format!("http://{gw}/services/cards/make_mcard_order"),
-            "",
-            Some(&format!("http://{gw}")),
-        )
-        .await;
+    let answer = browser.order(gw).await;
     assert_eq!(answer.status, 502);
     assert_eq!(sim_json(sim, "state").await["orders_placed"], 1);
 }

@@ -86,13 +86,7 @@ async fn health_readiness_and_metrics() {
     let ready = browser.get(&format!("http://{gw}/readyz")).await;
     assert_eq!(ready.status, 200);
     browser.sign_in(gw, "/").await;
-    let order = browser
-        .post(
-            &format!("http://{gw}/services/cards/make_mcard_order"),
-            "",
-            Some(&format!("http://{gw}")),
-        )
-        .await;
+    let order = browser.order(gw).await;
     assert_eq!(order.status, 200);
     browser
         .get(&format!("http://{gw}/services/users/user"))

@@ -171,6 +171,16 @@ impl Browser {
         }
     }
 
+    /// "Zamów mLegitymację" from the gateway's own page.
+    pub async fn order(&mut self, gateway: SocketAddr) -> Answer {
+        self.post(
+            &format!("http://{gateway}/services/cards/make_mcard_order"),
+            "",
+            Some(&format!("http://{gateway}")),
+        )
+        .await
+    }
+
     /// The whole sign-in: gateway → USOS's page → approve → callback.
     /// Returns where the gateway sent the student in the end.
     pub async fn sign_in(&mut self, gateway: SocketAddr, return_to: &str) -> String {
