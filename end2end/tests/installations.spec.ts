@@ -5,7 +5,7 @@ import { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { decodeQr } from "./qr";
 import { snap } from "./shots";
-import { resetStudent, simState } from "./sim";
+import { resetStudent, setFaults, simState } from "./sim";
 
 const badge = (page: Page) => page.locator("[data-test=order] [data-test=status] .mlg-badge");
 
@@ -104,4 +104,25 @@ test("USOS's own words: user_messages shown to the student in pl and en, then mc
   await page.getByRole("button", { name: "EN", exact: true }).click();
   await expect(said).toHaveText("You cannot order an mLegitymacja: no photo.");
   expect((await simState(request)).orders_placed).toBe(0);
+});
+
+test("an installation whose errors carry user_messages: the whole path, through a spell of trouble", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await resetStudent(request, { profile: "eligible", pending_ms: 8_000, processing_ms: 6_000, user_messages: true });
+  await page.goto("/");
+  await page.getByRole("button", { name: "Zamów mLegitymację" }).click();
+  await expect(badge(page)).toHaveText(/Oczekuje/);
+  await setFaults(request, ["cards/mcard:status=503"]);
+  await expect(page.locator("[data-test=usos-message]")).toHaveText(
+    "USOS ma chwilowe problemy. Spróbuj ponownie za kilka minut.",
+    { timeout: 15_000 },
+  );
+  await expect(badge(page)).toHaveText(/Oczekuje/);
+  await setFaults(request, []);
+  await expect(badge(page)).toHaveText(/Do odbioru/, { timeout: 30_000 });
+  await expect(page.locator("[data-test=problem]")).toHaveCount(0);
+  await page.getByRole("button", { name: "Dodaj mLegitymację do mObywatela" }).click();
+  const order = (await simState(request)).orders[0];
+  expect(await decodeQr(page.locator("[data-test=qr]"))).toBe(order.token);
+  expect((await simState(request)).orders_placed).toBe(1);
 });
