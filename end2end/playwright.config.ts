@@ -18,6 +18,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   outputDir: "test-results",
+  // The logs are searched for secrets after every other test has run.
+  projects: [
+    { name: "suite", testIgnore: /secrets-in-logs\.spec\.ts/ },
+    { name: "secrets in the logs", testMatch: /secrets-in-logs\.spec\.ts/, dependencies: ["suite"] },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",

@@ -93,33 +93,9 @@ async fn the_log_holds_one_line_per_request_and_no_secret() {
     assert!(up, "the gateway did not start");
 
     let mut browser = Browser::new();
-    let login = browser
-        .get(&format!("http://{gw}/auth/login?return=/"))
-        .await;
-    let authorize = login.location.clone().unwrap();
-    let request_token = authorize.split("oauth_token=").nth(1).unwrap().to_owned();
-    let approved = browser
-        .post(
-            &format!("http://{sim}/services/oauth/authorize"),
-            &format!("oauth_token={request_token}"),
-            None,
-        )
-        .await;
-    let callback = approved.location.unwrap();
-    let verifier = callback.split("oauth_verifier=").nth(1).unwrap().to_owned();
-    assert_eq!(browser.get(&callback).await.status, 303);
+    assert_eq!(browser.sign_in(gw, "/").await, format!("http://{gw}/"));
     let origin = format!("http://{gw}");
-    assert_eq!(
-        browser
-            .post(
-                &format!("http://{gw}/services/cards/make_mcard_order"),
-                "",
-                Some(&origin)
-            )
-            .await
-            .status,
-        200
-    );
+    assert_eq!(browser.order(gw).await.status, 200);
     let state = sim_json(sim, "state").await;
     let order = &state["orders"][0];
     let id = order["id"].as_str().unwrap();
@@ -160,15 +136,24 @@ async fn the_log_holds_one_line_per_request_and_no_secret() {
     );
 
     let log = std::fs::read_to_string(dir.join("log")).unwrap();
-    for secret in [
+    // Every token, token secret and verifier the stand-in handed out, the
+    // QR token and the activation code, besides what the browser holds.
+    let issued = sim_json(sim, "issued").await;
+    let mut secrets: Vec<String> = issued["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(secrets.len() >= 7, "{issued}");
+    secrets.extend([
         CONSUMER_SECRET.to_owned(),
-        request_token,
-        verifier,
         qr_token,
         code,
         student_number,
         session,
-    ] {
+    ]);
+    for secret in secrets {
         assert!(
             !log.contains(&secret),
             "the log holds a secret: {secret}\n{log}"

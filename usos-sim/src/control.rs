@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/unreachable/{*rest}", any(unreachable))
         .route("/faults", post(set_faults))
         .route("/oauth", get(oauth_state))
+        .route("/issued", get(issued))
 }
 
 /// An API base under which every connection breaks before an answer arrives,
@@ -62,6 +63,40 @@ async fn oauth_state(State(state): State<AppState>) -> Response {
         )
         .into_response(),
     }
+}
+
+/// Every secret handed out since the start, each with its kind: QR tokens
+/// and activation codes (of this student and of those before a reset) and,
+/// in OAuth mode, every token, token secret and verifier. Tests look for
+/// them where they must never be (the gateway's log).
+async fn issued(State(state): State<AppState>) -> Response {
+    let mut all = {
+        let world = state.world.lock();
+        let mut all = world.retired_codes.clone();
+        all.extend(codes_of(&world.student));
+        all
+    };
+    if let Some(provider) = &state.oauth {
+        all.extend(provider.lock().issued.iter().cloned());
+    }
+    let list: Vec<Value> = all
+        .into_iter()
+        .map(|(kind, value)| json!({"kind": kind, "value": value}))
+        .collect();
+    json_response(StatusCode::OK, &json!({ "issued": list }))
+}
+
+fn codes_of(student: &Student) -> Vec<(&'static str, String)> {
+    student
+        .orders
+        .iter()
+        .flat_map(|o| {
+            [
+                ("QR token", o.token.clone()),
+                ("activation code", o.distribution_pass.clone()),
+            ]
+        })
+        .collect()
 }
 
 /// Body of `POST /_sim/faults`.
@@ -195,6 +230,8 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
         }
     }
     world.shape = shape;
+    let retired = codes_of(&world.student);
+    world.retired_codes.extend(retired);
     world.student = Student::new(profile, delays, now());
     world.signed_in = true;
     world.student.reason_override = request.why_cannot_order;

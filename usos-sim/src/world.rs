@@ -25,6 +25,9 @@ pub struct World {
     pub shape: Shape,
     /// The shape given at start, which `/_sim/reset` goes back to.
     pub start_shape: Shape,
+    /// QR tokens and activation codes of students a reset replaced, so that
+    /// `/_sim/issued` can list every one handed out since the start.
+    pub retired_codes: Vec<(&'static str, String)>,
 }
 
 /// Shared by every handler.
@@ -45,6 +48,7 @@ impl SharedWorld {
             faults,
             shape: Shape::default(),
             start_shape: Shape::default(),
+            retired_codes: Vec::new(),
         })))
     }
 

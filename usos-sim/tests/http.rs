@@ -565,3 +565,25 @@ async fn reset_clears_faults_and_can_set_a_hostile_reason() {
     let (_, body) = get(&app, MCARD_ALL).await;
     assert_eq!(body["why_cannot_order"]["pl"], hostile);
 }
+
+#[tokio::test]
+async fn every_code_handed_out_is_listed_even_after_a_reset() {
+    let app = app(Profile::Eligible);
+    post_form(&app, "/services/cards/make_mcard_order", "").await;
+    let (_, state) = get(&app, "/_sim/state").await;
+    let token = state["orders"][0]["token"].as_str().unwrap().to_owned();
+    let code = state["orders"][0]["distribution_pass"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post_json(&app, "/_sim/reset", json!({"profile": "eligible"})).await;
+    post_form(&app, "/services/cards/make_mcard_order", "").await;
+    let (status, body) = get(&app, "/_sim/issued").await;
+    assert_eq!(status, StatusCode::OK);
+    let issued = body["issued"].as_array().unwrap();
+    assert_eq!(issued.len(), 4, "two orders, a token and a code each");
+    for value in [token, code] {
+        assert!(issued.iter().any(|i| i["value"] == value.as_str()));
+    }
+    assert!(issued.iter().any(|i| i["kind"] == "activation code"));
+}

@@ -128,6 +128,9 @@ pub struct Provider {
     pub verified_calls: u64,
     /// Requests that were refused.
     pub refused_calls: u64,
+    /// Every token, token secret and verifier handed out, kind first: for
+    /// tests that check none of them leaks (`/_sim/issued`).
+    pub issued: Vec<(&'static str, String)>,
 }
 
 impl Provider {
@@ -140,6 +143,7 @@ impl Provider {
             nonces_by_arrival: VecDeque::new(),
             verified_calls: 0,
             refused_calls: 0,
+            issued: Vec::new(),
         }
     }
 
@@ -251,6 +255,8 @@ impl Provider {
     /// `request_token`: a new unapproved token for this callback.
     pub fn issue_request_token(&mut self, callback: String) -> (String, String) {
         let (token, secret) = new_pair();
+        self.issued.push(("request token", token.clone()));
+        self.issued.push(("request token secret", secret.clone()));
         self.request_tokens.insert(
             token.clone(),
             RequestToken {
@@ -275,6 +281,7 @@ impl Provider {
         let entry = self.request_tokens.get_mut(request_token)?;
         let verifier = format!("{:08}", rand::rng().random_range(0..100_000_000u32));
         entry.verifier = Some(verifier.clone());
+        self.issued.push(("verifier", verifier.clone()));
         if entry.callback == "oob" {
             return Some(Approval::OutOfBand(verifier));
         }
@@ -310,6 +317,8 @@ impl Provider {
             _ => return Err(Refusal::BadVerifier),
         }
         let (token, secret) = new_pair();
+        self.issued.push(("access token", token.clone()));
+        self.issued.push(("access token secret", secret.clone()));
         self.access_tokens.insert(
             token.clone(),
             AccessToken {

@@ -1,0 +1,32 @@
+// Run after every other test (a project of its own, see playwright.config.ts):
+// the logs of the gateway and of the stand-in behind it, over the whole suite,
+// hold none of the secrets the stand-in handed out — tokens, token secrets,
+// verifiers, QR tokens, activation codes — nor the consumer secret, nor the
+// student's number.
+import fs from "node:fs";
+import { expect, test } from "./fixtures";
+
+const port = Number(process.env.E2E_PORT ?? 8091);
+const usos = `http://127.0.0.1:${port + 3}`;
+
+test("no secret the stand-in issued, nor the consumer secret, is in the gateway's or the stand-in's log", async ({ request }) => {
+  const response = await request.get(`${usos}/_sim/issued`);
+  expect(response.status()).toBe(200);
+  const { issued } = (await response.json()) as { issued: { kind: string; value: string }[] };
+  const kinds = new Set(issued.map((i) => i.kind));
+  // The suite went through every kind of secret at least once.
+  for (const kind of ["request token", "request token secret", "verifier", "access token", "access token secret", "QR token", "activation code"]) {
+    expect(kinds, kind).toContain(kind);
+  }
+  const consumerSecret = fs.readFileSync(".gateway-run/consumer-secret", "utf8").trim();
+  for (const name of ["gateway.log", "usos-sim.log"]) {
+    const log = fs.readFileSync(`.gateway-run/${name}`, "utf8");
+    if (name === "gateway.log") expect(log).toContain("path=/services/cards/make_mcard_order status=200");
+    for (const { kind, value } of [...issued, { kind: "consumer secret", value: consumerSecret }]) {
+      expect(log.includes(value), `${name} holds a ${kind}`).toBe(false);
+    }
+    // The student's number, not counting digits inside durations.
+    expect(log, name).not.toMatch(/(^|[^0-9.])123456([^0-9]|$)/m);
+  }
+  console.log(`searched both logs for ${issued.length + 1} secrets`);
+});
