@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -195,25 +196,25 @@ http {{
     for name, (url, cookie, proxy, upstream) in targets.items():
         print(f"load: {name}: saturation, then {FIXED_RATE} req/s", flush=True)
         wrk(url, cookie, 0)  # warm-up, discarded
+        peak = [0]
+        sampling = threading.Event()
         if name.startswith("usos-gateway"):
-            sampler = subprocess.Popen([sys.executable, "-c", f"""
-import time
-peak = 0
-for _ in range(int({DURATION}) * 10):
-    with open('/proc/{gateway.pid}/status') as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                peak = max(peak, int(line.split()[1]))
-    time.sleep(0.1)
-print(peak)
-"""], stdout=subprocess.PIPE, text=True)
+            sampling.set()
+            def sample():
+                while sampling.is_set():
+                    peak[0] = max(peak[0], rss_kb(gateway.pid))
+                    time.sleep(0.1)
+            sampler = threading.Thread(target=sample)
+            sampler.start()
         proxy_before, upstream_before = cpu_s(proxy()), cpu_s(upstream())
         saturated = wrk(url, cookie, 0)
         requests = saturated["rps"] * float(DURATION)
         cpu[name] = ((cpu_s(proxy()) - proxy_before) / requests * 1e6,
                      (cpu_s(upstream()) - upstream_before) / requests * 1e6)
-        if name.startswith("usos-gateway"):
-            rss_load = int(sampler.communicate()[0].strip() or 0)
+        if sampling.is_set():
+            sampling.clear()
+            sampler.join()
+            rss_load = peak[0]
         fixed = wrk(url, cookie, FIXED_RATE)
         results[name] = (saturated, fixed)
 

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -22,26 +23,24 @@ pub async fn forward(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // A body over the limit is refused in USOS's shape, like every refusal;
+    // one that could not be read at all gets axum's own answer.
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return GatewayError::TooLarge.into_response();
+        }
+        Err(rejection) => return rejection.into_response(),
+    };
     let Some(target) = forwarded(uri.path()) else {
         return GatewayError::MethodNotFound.into_response();
     };
-    if method != Method::GET && method != Method::POST {
-        return GatewayError::WrongHttpMethod.into_response();
-    }
-    let mut args: Vec<(String, String)> = pairs(uri.query().unwrap_or_default().as_bytes());
-    if method == Method::POST {
-        let is_form = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-        if is_form {
-            args.extend(pairs(&body));
-        } else if !body.is_empty() {
-            return GatewayError::NotAForm.into_response();
-        }
-    }
+    let args = match arguments(&method, &uri, &headers, &body) {
+        Ok(args) => args,
+        Err(refused) => return refused.into_response(),
+    };
     let session = if target.needs_student {
         match state.open_session(&jar, &headers) {
             Some(session) => Some(session),
@@ -59,8 +58,8 @@ pub async fn forward(
                 .into_response();
         }
     }
-    let cache_key = (target.path == "services/apisrv/installation")
-        .then(|| uri.query().unwrap_or_default().to_owned());
+    // What needs no student (the installation) is the same for everyone.
+    let cache_key = (!target.needs_student).then(|| uri.query().unwrap_or_default().to_owned());
     if let Some(body) = cache_key
         .as_deref()
         .and_then(|q| state.installation_cache.get(q))
@@ -131,6 +130,31 @@ fn session_key(token: &str) -> u64 {
     let mut hasher = SEED.get_or_init(Default::default).build_hasher();
     hasher.write(token.as_bytes());
     hasher.finish()
+}
+
+/// The call's arguments: the query's, and for POST the form body's too.
+fn arguments(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Vec<(String, String)>, GatewayError> {
+    if method != Method::GET && method != Method::POST {
+        return Err(GatewayError::WrongHttpMethod);
+    }
+    let mut args = pairs(uri.query().unwrap_or_default().as_bytes());
+    if method == Method::POST {
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if is_form {
+            args.extend(pairs(body));
+        } else if !body.is_empty() {
+            return Err(GatewayError::NotAForm);
+        }
+    }
+    Ok(args)
 }
 
 fn pairs(bytes: &[u8]) -> Vec<(String, String)> {

@@ -186,14 +186,27 @@ fn problem_page(
     let page = format!(
         "<!DOCTYPE html><html lang=\"pl\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>mLegitymacja — logowanie</title></head><body>\
-         <main><h1>Logowanie przez USOS</h1><p data-test=\"sign-in-problem\">{pl}</p>\
-         <p><a href=\"{retry}\" data-test=\"try-again\">Spróbuj ponownie</a></p>\
-         <hr><h2 lang=\"en\">Signing in through USOS</h2><p lang=\"en\">{en}</p>\
-         <p lang=\"en\"><a href=\"{retry}\">Try again</a></p></main></body></html>",
+         <title>mLegitymacja — logowanie</title>\
+         <link rel=\"stylesheet\" href=\"{public}auth/page.css\"></head><body><main>\
+         <section><h1>mLegitymacja — logowanie przez USOS</h1>\
+         <p class=\"problem\" data-test=\"sign-in-problem\">{pl}</p>\
+         <p><a class=\"button\" href=\"{retry}\" data-test=\"try-again\">Spróbuj ponownie</a></p></section>\
+         <section lang=\"en\"><h1>mLegitymacja — signing in through USOS</h1><p>{en}</p>\
+         <p><a class=\"button\" href=\"{retry}\">Try again</a></p></section></main></body></html>",
+        public = state.config.public_url,
         retry = escape(&retry)
     );
     (status, Html(page)).into_response()
+}
+
+/// The look of [`problem_page`], served at `/auth/page.css` (the strict CSP
+/// allows no inline style).
+pub async fn page_stylesheet() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/sign-in.css"),
+    )
+        .into_response()
 }
 
 fn argument(query: Option<&str>, name: &str) -> Option<String> {

@@ -9,35 +9,28 @@ pub struct Forwarded {
     pub path: &'static str,
     /// Needs the student's token (every `cards` method); `installation` does not.
     pub needs_student: bool,
-    /// Changes state: never retried, and only from allowed origins.
-    pub changes_state: bool,
 }
 
 const METHODS: [Forwarded; 5] = [
     Forwarded {
         path: "services/apisrv/installation",
         needs_student: false,
-        changes_state: false,
     },
     Forwarded {
         path: "services/cards/mcard",
         needs_student: true,
-        changes_state: false,
     },
     Forwarded {
         path: "services/cards/mcard_order",
         needs_student: true,
-        changes_state: false,
     },
     Forwarded {
         path: "services/cards/make_mcard_order",
         needs_student: true,
-        changes_state: true,
     },
     Forwarded {
         path: "services/cards/revoke_mcard",
         needs_student: true,
-        changes_state: true,
     },
 ];
 
@@ -57,7 +50,7 @@ mod tests {
     fn only_the_five_methods() {
         assert!(forwarded("/services/apisrv/installation").is_some_and(|m| !m.needs_student));
         assert!(forwarded("/services/cards/mcard").is_some_and(|m| m.needs_student));
-        assert!(forwarded("/services/cards/make_mcard_order").is_some_and(|m| m.changes_state));
+        assert!(forwarded("/services/cards/make_mcard_order").is_some_and(|m| m.needs_student));
         for other in [
             "/services/users/user",
             "/services/cards/../users/user",

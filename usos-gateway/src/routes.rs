@@ -124,6 +124,7 @@ pub fn routes(state: AppState) -> Router {
     let app = Router::new()
         .route("/auth/login", get(crate::auth::login))
         .route("/auth/callback", get(crate::auth::callback))
+        .route("/auth/page.css", get(crate::auth::page_stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -223,13 +224,9 @@ fn cors(allowed_origins: &[String]) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-/// Headers every answer carries; and axum's plain-text refusal of a body
-/// beyond the limit said in USOS's shape, as every other refusal is.
+/// Headers every answer carries.
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        response = GatewayError::TooLarge.into_response();
-    }
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -73,7 +73,7 @@ impl Usos {
         args: &[(String, String)],
         session: Option<&Session>,
     ) -> Result<Answer, GatewayError> {
-        let url = self.url(path);
+        let mut target = self.url(path);
         let token = session.map(|s| Pair {
             key: &s.token,
             secret: &s.secret,
@@ -81,17 +81,13 @@ impl Usos {
         let post = *method == Method::POST;
         let authorization = signing::authorization(
             if post { "POST" } else { "GET" },
-            &url,
+            target.as_str(),
             args,
             self.consumer(),
             token,
             Extras::default(),
         );
         let encoded = signing::encode(args);
-        // The installation's base, parsed once at start, with this path and
-        // query set: cheaper than parsing a whole URL on every call.
-        let mut target = self.base.clone();
-        target.set_path(&format!("{}{path}", self.base.path()));
         let request = if post {
             self.client
                 .post(target)
@@ -180,10 +176,10 @@ impl Usos {
 
     /// Where the student signs in and approves.
     pub fn authorize_url(&self, request_token: &str) -> String {
-        let query: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("oauth_token", request_token)
-            .finish();
-        format!("{}?{query}", self.url("services/oauth/authorize"))
+        let mut url = self.url("services/oauth/authorize");
+        url.query_pairs_mut()
+            .append_pair("oauth_token", request_token);
+        url.into()
     }
 
     async fn token_call(
@@ -195,10 +191,10 @@ impl Usos {
     ) -> Result<Tokens, GatewayError> {
         let url = self.url(path);
         let authorization =
-            signing::authorization("POST", &url, args, self.consumer(), token, extras);
+            signing::authorization("POST", url.as_str(), args, self.consumer(), token, extras);
         let response = self
             .client
-            .post(&url)
+            .post(url)
             .header("authorization", authorization)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(signing::encode(args))
@@ -230,8 +226,12 @@ impl Usos {
         }
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    /// `{usos-api}{path}`, from the base parsed once at start: cheaper than
+    /// parsing a whole URL on every call. Without a query, as signing wants it.
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(&format!("{}{path}", self.base.path()));
+        url
     }
 
     fn consumer(&self) -> Pair<'_> {

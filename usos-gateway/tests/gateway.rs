@@ -322,6 +322,11 @@ async fn a_callback_that_does_not_match_the_sign_in_shows_a_page_to_try_again() 
     assert!(answer.text.contains("Logowanie nie powiodło się"));
     assert!(answer.text.contains("Signing in failed"));
     assert!(answer.text.contains("/auth/login?return="));
+    // Styled like the widget, by a stylesheet of its own (no inline style under the CSP).
+    assert!(answer.text.contains("auth/page.css"));
+    let css = browser.get(&format!("http://{gw}/auth/page.css")).await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
     // A sign-in under way, and someone else's token in the callback.
     let login = browser
         .get(&format!("http://{gw}/auth/login?return=/"))

@@ -7,6 +7,7 @@
 //! `no-api-base` leaves the API base out, and `widget=off` shows the page
 //! without the widget (to compare the page's own styles).
 
+use crate::html::escape;
 use axum::extract::RawQuery;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -110,13 +111,6 @@ pub fn render(query: &str) -> String {
         None => PAGE.to_owned(),
     };
     page.replace("<!--WIDGET-->", &widget)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

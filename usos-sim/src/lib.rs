@@ -5,6 +5,7 @@ pub mod api;
 pub mod control;
 pub mod demo;
 pub mod faults;
+pub mod html;
 pub mod oauth;
 pub mod profiles;
 pub mod server;

@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::provider::{Approval, Expect, Provider, Refusal, SignedRequest, Verified};
+use crate::html::escape;
 use crate::usos::{Args, UsosError};
 
 /// The provider, shared by every handler.
@@ -224,13 +225,6 @@ fn page(content: &str) -> String {
          <body><div class=\"top\">USOS · Centralny System Uwierzytelniania (stand-in)</div>\
          <main>{content}</main></body></html>"
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn unix_now() -> u64 {
