@@ -3,6 +3,7 @@
 //! in, a system notification does too. Nothing repeats for the same order.
 
 use leptos::prelude::*;
+use mcard_common::call_back::{self, Outcome};
 
 use crate::api::types::Mcard;
 use crate::browser::{self, NotificationPermission};
@@ -69,17 +70,17 @@ impl CallBack {
             return;
         }
         self.called_for.set_value(Some(order_id.to_owned()));
-        let texts = lang.texts();
-        let ready = texts.statuses.ready.0;
+        let ready = lang.texts().statuses.ready.0;
         if let Some(title) = browser::title() {
             browser::set_title(&attention_title(ready, &title));
             self.saved_title.set_value(Some(title));
         }
         if self.opted_in.get_untracked() {
+            let message = call_back::message(Outcome::Ready, lang.tag());
             browser::notify(
-                &format!("{ready} — mLegitymacja"),
-                texts.notification_body,
-                &format!("mlegitymacja-{order_id}"),
+                message.title,
+                message.body,
+                &call_back::tag(order_id),
                 lang.tag(),
             );
         }

@@ -6,8 +6,8 @@
 //! ([`StatusTable::parse`]), without a rebuild.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
+use mcard_common::status::{Status, StatusCodes};
 use serde::{Deserialize, Deserializer};
 
 use crate::i18n::{Lang, StatusTexts};
@@ -34,15 +34,16 @@ pub enum OrderStatus {
 }
 
 /// Every known status under this project's name for it, which is also its
-/// wire code unless the installation's differ (`data-status-codes`).
+/// wire code unless the installation's differ (`data-status-codes`). The
+/// names come from `mcard_common`, which the gateway reads statuses with too.
 pub const STATUS_CODES: [(&str, OrderStatus); 7] = [
-    ("pending", OrderStatus::Pending),
-    ("in_progress", OrderStatus::InProgress),
-    ("ready", OrderStatus::Ready),
-    ("received", OrderStatus::Received),
-    ("error", OrderStatus::Error),
-    ("cancelled", OrderStatus::Cancelled),
-    ("revoked", OrderStatus::Revoked),
+    (Status::Pending.name(), OrderStatus::Pending),
+    (Status::InProgress.name(), OrderStatus::InProgress),
+    (Status::Ready.name(), OrderStatus::Ready),
+    (Status::Received.name(), OrderStatus::Received),
+    (Status::Error.name(), OrderStatus::Error),
+    (Status::Cancelled.name(), OrderStatus::Cancelled),
+    (Status::Revoked.name(), OrderStatus::Revoked),
 ];
 
 /// How a status badge looks: the tone gives the colour, the icon the shape, so
@@ -78,41 +79,22 @@ impl StatusTable {
     /// keep their codes. An unknown name, an empty code, two statuses with
     /// one code, or JSON that is not such an object is an error that says so.
     pub fn parse(json: &str) -> Result<StatusTable, String> {
-        let renamed: BTreeMap<String, String> = serde_json::from_str(json).map_err(|_| {
-            "is not a JSON object of status names to codes, e.g. {\"ready\": \"do_odbioru\"}"
-                .to_owned()
-        })?;
-        let names: Vec<&str> = STATUS_CODES.iter().map(|(name, _)| *name).collect();
-        if let Some(unknown) = renamed.keys().find(|n| !names.contains(&n.as_str())) {
-            return Err(format!(
-                "\"{unknown}\" is not a status name; the names are {}",
-                names.join(", ")
-            ));
-        }
-        if let Some((name, _)) = renamed.iter().find(|(_, code)| code.trim().is_empty()) {
-            return Err(format!("the code of \"{name}\" is empty"));
-        }
+        let codes = StatusCodes::parse(json)?;
         let table: Vec<(&'static str, OrderStatus)> = STATUS_CODES
             .iter()
-            .map(|(name, status)| {
-                let code: &'static str = match renamed.get(*name) {
+            .zip(Status::ALL)
+            .map(|((name, status), known)| {
+                let code = codes.code(known);
+                let code: &'static str = if code == *name {
+                    name
+                } else {
                     // Leaked once per page, when the widget starts: the
                     // table lives as long as the page.
-                    Some(code) => Box::leak(code.trim().to_owned().into_boxed_str()),
-                    None => name,
+                    Box::leak(code.to_owned().into_boxed_str())
                 };
                 (code, status.clone())
             })
             .collect();
-        for (i, (code, _)) in table.iter().enumerate() {
-            if let Some((_, other)) = table[i + 1..].iter().find(|(c, _)| c == code) {
-                return Err(format!(
-                    "\"{}\" and \"{}\" would both be \"{code}\"",
-                    table[i].1.name(),
-                    other.name()
-                ));
-            }
-        }
         Ok(StatusTable(Box::leak(table.into_boxed_slice())))
     }
 

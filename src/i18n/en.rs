@@ -107,7 +107,6 @@ pub const TEXTS: Texts = Texts {
     notify_button: "Notify me when the mLegitymacja is ready",
     notify_on: "We will notify you when the mLegitymacja is ready to collect.",
     notify_blocked: "Notifications are blocked in your browser. You will see the status in the tab's title.",
-    notification_body: "Add the mLegitymacja to the mObywatel app.",
     help: HelpTexts {
         title: "Help",
         what_heading: "What is mLegitymacja?",

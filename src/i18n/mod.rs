@@ -204,8 +204,6 @@ pub struct Texts {
     pub notify_button: &'static str,
     pub notify_on: &'static str,
     pub notify_blocked: &'static str,
-    /// The notification's text; its title is the "ready" status.
-    pub notification_body: &'static str,
     pub help: HelpTexts,
     pub statuses: StatusTexts,
     pub problems: ProblemTexts,

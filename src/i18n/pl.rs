@@ -105,7 +105,6 @@ pub const TEXTS: Texts = Texts {
     notify_button: "Powiadom mnie, gdy mLegitymacja będzie do odbioru",
     notify_on: "Powiadomimy Cię, gdy mLegitymacja będzie do odbioru.",
     notify_blocked: "Powiadomienia są zablokowane w przeglądarce. Status zobaczysz w tytule karty.",
-    notification_body: "Dodaj mLegitymację do aplikacji mObywatel.",
     help: HelpTexts {
         title: "Pomoc",
         what_heading: "Co to jest mLegitymacja?",

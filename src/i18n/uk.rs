@@ -105,7 +105,6 @@ pub const TEXTS: Texts = Texts {
     notify_button: "Повідомити мене, коли mLegitymacja буде готова",
     notify_on: "Ми надішлемо сповіщення, коли mLegitymacja буде готова до отримання.",
     notify_blocked: "Сповіщення заблоковано в браузері. Ви побачите статус у назві вкладки.",
-    notification_body: "Додайте mLegitymacja до застосунку mObywatel.",
     help: HelpTexts {
         title: "Допомога",
         what_heading: "Що таке mLegitymacja?",

@@ -135,6 +135,19 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Response {
     if let Some(session) = state.open_session(&jar, &headers) {
+        if let Some(push) = &state.push {
+            // Signed out: nothing more is sent to this student's devices.
+            if let Err(error) = push
+                .store
+                .delete_watches_of(&push.vault.owner(&session))
+                .await
+            {
+                tracing::warn!(
+                    problem = crate::store::plain(&error),
+                    "cannot end the student's watches at sign-out"
+                );
+            }
+        }
         if let Err(error) = state.usos.revoke_token(&session).await {
             tracing::warn!(
                 reason = error.code(),

@@ -8,8 +8,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use mcard_common::status::StatusCodes;
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use url::Url;
+
+use crate::push::endpoint::PushServices;
+use crate::push::vapid::VapidKey;
 
 /// The command line, as clap reads it.
 #[derive(Debug, Parser)]
@@ -79,6 +83,48 @@ pub struct Options {
         value_name = "N"
     )]
     pub max_upstream_concurrency: usize,
+    /// The VAPID private key (P-256, PEM: SEC1 as `openssl ecparam` writes
+    /// it, or PKCS#8). Push is offered only with it.
+    #[arg(long, env = "USOS_GATEWAY_VAPID_KEY_FILE", value_name = "PATH")]
+    pub vapid_key_file: Option<PathBuf>,
+    /// The push services' contact for this gateway: `mailto:` or `https:`.
+    #[arg(long, env = "USOS_GATEWAY_VAPID_SUBJECT", value_name = "URI")]
+    pub vapid_subject: Option<String>,
+    /// Where watches are kept: `sqlite://FILE` (created when missing) or `postgres://…`.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_DATABASE_URL",
+        default_value = "sqlite://usos-gateway.db",
+        value_name = "URL"
+    )]
+    pub database_url: String,
+    /// A push service subscriptions may point at, besides the known ones (repeatable).
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_PUSH_SERVICE",
+        value_name = "HOST[:PORT]",
+        value_delimiter = ','
+    )]
+    pub push_service: Vec<String>,
+    /// Connections to the database at most.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_DATABASE_MAX_CONNECTIONS",
+        default_value = "8",
+        value_name = "N"
+    )]
+    pub database_max_connections: u32,
+    /// How long a watch may last, in hours.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_PUSH_WATCH_HOURS",
+        default_value = "24",
+        value_name = "N"
+    )]
+    pub push_watch_hours: u64,
+    /// The installation's own status codes where they differ, as the widget's `data-status-codes`.
+    #[arg(long, env = "USOS_GATEWAY_STATUS_CODES", value_name = "JSON")]
+    pub status_codes: Option<String>,
 }
 
 /// How long a signed-in student stays signed in (the cookie's `Max-Age`,
@@ -112,6 +158,24 @@ pub struct Config {
     pub previous_session_key: Option<SecretSlice<u8>>,
     pub installation_cache: Duration,
     pub max_upstream_concurrency: usize,
+    /// Web Push, when the VAPID key is given.
+    pub push: Option<PushConfig>,
+    /// How the installation names the statuses.
+    pub status_codes: StatusCodes,
+}
+
+/// The settings of Web Push and the watches behind it.
+pub struct PushConfig {
+    pub vapid: VapidKey,
+    /// `mailto:` or `https:`.
+    pub subject: String,
+    pub database_url: String,
+    /// Where subscriptions may point.
+    pub services: PushServices,
+    /// How long a watch may last.
+    pub watch_lifetime: Duration,
+    /// The database pool's size.
+    pub max_connections: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -230,6 +294,19 @@ impl Config {
             previous_session_key,
             installation_cache: Duration::from_secs(options.installation_cache_seconds),
             max_upstream_concurrency: options.max_upstream_concurrency,
+            push: push_config(
+                options.vapid_key_file.as_deref(),
+                options.vapid_subject,
+                options.database_url,
+                &options.push_service,
+                options.push_watch_hours,
+                options.database_max_connections,
+            )?,
+            status_codes: match &options.status_codes {
+                None => StatusCodes::default(),
+                Some(json) => StatusCodes::parse(json)
+                    .map_err(|problem| format!("--status-codes: {problem}"))?,
+            },
         })
     }
 
@@ -247,6 +324,59 @@ impl Config {
     pub fn consumer_secret(&self) -> &str {
         self.consumer_secret.expose_secret()
     }
+}
+
+/// Push's options, checked together: none of them matters without the key.
+fn push_config(
+    key_file: Option<&std::path::Path>,
+    subject: Option<String>,
+    database_url: String,
+    services: &[String],
+    watch_hours: u64,
+    max_connections: u32,
+) -> Result<Option<PushConfig>, String> {
+    let Some(key_file) = key_file else {
+        if subject.is_some() {
+            return Err("--vapid-subject: needs --vapid-key-file".to_owned());
+        }
+        return Ok(None);
+    };
+    let pem = std::fs::read_to_string(key_file)
+        .map_err(|e| format!("--vapid-key-file: cannot read {}: {e}", key_file.display()))?;
+    let vapid = VapidKey::from_pem(&pem)
+        .map_err(|problem| format!("--vapid-key-file: {} {problem}", key_file.display()))?;
+    let subject = subject
+        .map(|s| s.trim().to_owned())
+        .ok_or_else(|| required("--vapid-subject"))?;
+    let contact = subject
+        .strip_prefix("mailto:")
+        .or_else(|| subject.strip_prefix("https://"));
+    if contact.is_none_or(|rest| rest.len() < 3 || rest.contains(char::is_whitespace)) {
+        return Err(format!(
+            "--vapid-subject: \"{subject}\" is not a mailto: or https: URI, e.g. mailto:it@uczelnia.pl"
+        ));
+    }
+    if !(database_url.starts_with("sqlite:")
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://"))
+    {
+        return Err(
+            "--database-url: must be sqlite://FILE or postgres://USER@HOST:PORT/DB".to_owned(),
+        );
+    }
+    let services = PushServices::with_known(services)
+        .map_err(|problem| format!("--push-service: {problem}"))?;
+    if watch_hours == 0 || watch_hours > 24 * 7 {
+        return Err("--push-watch-hours: between 1 and 168".to_owned());
+    }
+    Ok(Some(PushConfig {
+        vapid,
+        subject,
+        database_url,
+        services,
+        watch_lifetime: Duration::from_secs(watch_hours * 60 * 60),
+        max_connections: max_connections.max(1),
+    }))
 }
 
 /// A key file: at least 64 bytes.
@@ -294,7 +424,7 @@ fn base_url(option: &str, value: Option<&str>) -> Result<Url, String> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -32,6 +32,12 @@ pub enum GatewayError {
     NotReady,
     /// A request body beyond the gateway's limit.
     TooLarge,
+    /// `/push/*` on a gateway started without `--vapid-key-file`.
+    PushNotOffered,
+    /// The watches' database does not answer.
+    DatabaseUnavailable,
+    /// A request body that broke off before its end.
+    UnreadableBody,
 }
 
 impl GatewayError {
@@ -49,6 +55,9 @@ impl GatewayError {
             GatewayError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             GatewayError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             GatewayError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            GatewayError::PushNotOffered => StatusCode::NOT_FOUND,
+            GatewayError::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            GatewayError::UnreadableBody => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -67,6 +76,9 @@ impl GatewayError {
             GatewayError::TooManyRequests(_) => "too_many_requests",
             GatewayError::NotReady => "not_ready",
             GatewayError::TooLarge => "request_too_large",
+            GatewayError::PushNotOffered => "method_not_found",
+            GatewayError::DatabaseUnavailable => "database_unavailable",
+            GatewayError::UnreadableBody => "param_invalid",
         }
     }
 
@@ -85,6 +97,11 @@ impl GatewayError {
             GatewayError::TooManyRequests(_) => "Too many requests; try again in a moment.",
             GatewayError::NotReady => "USOS API does not answer services/apisrv/installation.",
             GatewayError::TooLarge => "The request is larger than any mLegitymacja call needs.",
+            GatewayError::PushNotOffered => "This gateway does not offer push notifications.",
+            GatewayError::DatabaseUnavailable => {
+                "Push notifications are unavailable for a moment; try again later."
+            }
+            GatewayError::UnreadableBody => "The request body could not be read.",
         }
     }
 }
@@ -95,6 +112,11 @@ impl IntoResponse for GatewayError {
             self.status(),
             json!({"message": self.message(), "error": self.code()}).to_string(),
         );
+        if self == GatewayError::DatabaseUnavailable {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(30));
+        }
         if let GatewayError::TooManyRequests(seconds) = self {
             response
                 .headers_mut()

@@ -1,7 +1,9 @@
 //! usos-gateway: the thin server a university runs next to the widget. It
 //! signs the student in through USOS (OAuth 1.0a), keeps the tokens sealed in
 //! a cookie, and forwards the contract's five methods, signed with the
-//! consumer secret that never reaches a browser. It holds no state.
+//! consumer secret that never reaches a browser. Sessions need no state;
+//! the watches of students who asked for a push when their card is ready
+//! live in a database (`store`), worked through by the watcher (`push`).
 
 pub mod api;
 pub mod auth;
@@ -13,8 +15,11 @@ pub mod limits;
 pub mod log;
 pub mod metrics;
 pub mod origin;
+pub mod push;
 pub mod return_to;
 pub mod routes;
 pub mod session;
 pub mod signing;
+pub mod store;
 pub mod upstream;
+pub mod vault;

@@ -63,6 +63,12 @@ impl Limits {
             .map_err(|_| Refused::Upstream)
     }
 
+    /// A place among the calls to USOS under way, waited for: the watcher's
+    /// reads queue here instead of being refused.
+    pub async fn upstream_permit_waiting(&self) -> Option<OwnedSemaphorePermit> {
+        self.upstream.clone().acquire_owned().await.ok()
+    }
+
     /// Forgets sessions that have been quiet long enough to be back at a
     /// full burst; keeps memory bounded however many students come by.
     pub fn forget_quiet_sessions(&self) {

@@ -50,7 +50,7 @@ async fn main() -> ExitCode {
     }
     let listen = config.listen;
     let public_url = config.public_url.to_string();
-    let state = match AppState::new(config) {
+    let state = match AppState::start(config).await {
         Ok(state) => state,
         Err(line) => {
             eprintln!("usos-gateway: {line}");
@@ -64,11 +64,27 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(%listen, %public_url, "usos-gateway is listening");
-    if let Err(e) = axum::serve(listener, routes(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let watcher = usos_gateway::push::watcher::start(state.clone(), stopping);
+    tracing::info!(
+        %listen,
+        %public_url,
+        push = state.push.is_some(),
+        "usos-gateway is listening"
+    );
+    let served = axum::serve(listener, routes(state.clone()))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        })
+        .await;
+    if let Some(watcher) = watcher {
+        let _ = watcher.await;
+    }
+    if let Some(push) = &state.push {
+        push.store.close().await;
+    }
+    if let Err(e) = served {
         eprintln!("usos-gateway: {e}");
         return ExitCode::FAILURE;
     }

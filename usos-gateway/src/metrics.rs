@@ -1,5 +1,6 @@
 //! Prometheus metrics at `/metrics`: requests by route and outcome, USOS's
-//! latency, orders placed, sign-ins, rate-limited requests, cache hits.
+//! latency, orders placed, sign-ins, rate-limited requests, cache hits;
+//! the watches for push, the pushes and how long they took.
 //! Labels never carry a token, an argument or a student's number.
 
 use std::time::Duration;
@@ -8,6 +9,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
@@ -33,6 +35,12 @@ pub struct LimitLabels {
     pub limit: String,
 }
 
+/// A label from a fixed set of words.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub outcome: &'static str,
+}
+
 /// Every metric the gateway keeps.
 pub struct Metrics {
     registry: Registry,
@@ -42,6 +50,14 @@ pub struct Metrics {
     pub sign_ins: Counter,
     pub rate_limited: Family<LimitLabels, Counter>,
     pub installation_cache_hits: Counter,
+    /// Watches open in the database (all copies'), as last counted.
+    pub watches_active: Gauge,
+    /// Push attempts by how the push service answered.
+    pub pushes: Family<OutcomeLabels, Counter>,
+    /// From the watcher seeing the outcome to the push service accepting it.
+    pub push_delay_seconds: Histogram,
+    /// The watcher's reads of `mcard`, by outcome.
+    pub watcher_usos_calls: Family<OutcomeLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -81,7 +97,36 @@ impl Default for Metrics {
             "installation answered from the gateway's cache",
             installation_cache_hits.clone(),
         );
+        let watches_active = Gauge::default();
+        registry.register(
+            "watches_active",
+            "Watches open for a push when the card is ready",
+            watches_active.clone(),
+        );
+        let pushes = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "pushes",
+            "Push messages sent, by the push service's answer (accepted, gone, busy, refused, unreachable)",
+            pushes.clone(),
+        );
+        let push_delay_seconds =
+            Histogram::new([0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]);
+        registry.register(
+            "push_delay_seconds",
+            "Time from a status change seen by the watcher to its push accepted",
+            push_delay_seconds.clone(),
+        );
+        let watcher_usos_calls = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "watcher_usos_calls",
+            "The watcher's reads of services/cards/mcard, by outcome",
+            watcher_usos_calls.clone(),
+        );
         Metrics {
+            watches_active,
+            pushes,
+            push_delay_seconds,
+            watcher_usos_calls,
             registry,
             requests,
             upstream_seconds,
@@ -132,6 +177,11 @@ impl Metrics {
             .observe(took.as_secs_f64());
     }
 
+    /// One of the watcher's events, counted under `outcome`.
+    pub fn count(family: &Family<OutcomeLabels, Counter>, outcome: &'static str) {
+        family.get_or_create(&OutcomeLabels { outcome }).inc();
+    }
+
     pub fn rate_limited(&self, limit: &str) {
         self.rate_limited
             .get_or_create(&LimitLabels {
@@ -155,6 +205,8 @@ fn route_of(path: &str) -> &'static str {
         "/healthz" => "healthz",
         "/readyz" => "readyz",
         "/metrics" => "metrics",
+        "/push/key" => "push/key",
+        "/push/subscriptions" => "push/subscriptions",
         other if other.starts_with("/services/") => "services/other",
         _ => "static",
     }

@@ -13,13 +13,17 @@ use secrecy::ExposeSecret;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::cache::InstallationCache;
-use crate::config::Config;
+use crate::config::{Config, PushConfig};
 use crate::error::GatewayError;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::origin::may_change_state;
+use crate::push::send::Sender;
+use crate::push::Push;
 use crate::session::{CookiePolicy, Session};
+use crate::store::Store;
 use crate::upstream::Usos;
+use crate::vault::Vault;
 
 /// What every handler can reach; cheap to clone.
 #[derive(Clone)]
@@ -38,6 +42,8 @@ pub struct Shared {
     pub installation_cache: InstallationCache,
     /// The Content-Security-Policy of every answer.
     pub csp: HeaderValue,
+    /// Web Push and its watches, when offered (`--vapid-key-file`).
+    pub push: Option<Push>,
 }
 
 impl std::ops::Deref for AppState {
@@ -54,9 +60,19 @@ impl FromRef<AppState> for Key {
 }
 
 impl AppState {
+    /// The state for `config`, with push when it is configured: its
+    /// database opened (created, migrated) first.
+    pub async fn start(mut config: Config) -> Result<AppState, String> {
+        let Some(push_config) = config.push.take() else {
+            return AppState::new(config, None);
+        };
+        let store = Store::connect(&push_config.database_url, push_config.max_connections).await?;
+        AppState::new(config, Some((push_config, store)))
+    }
+
     /// The state for `config`: the upstream client, and the cookie key (the
     /// configured one, else a random one for this process).
-    pub fn new(config: Config) -> Result<AppState, String> {
+    fn new(config: Config, push: Option<PushParts>) -> Result<AppState, String> {
         let usos = Usos::new(&config)?;
         let key = match &config.session_key {
             Some(bytes) => Key::from(bytes.expose_secret()),
@@ -73,7 +89,19 @@ impl AppState {
             &config.allowed_origins[1..],
         ))
         .map_err(|_| "--allowed-origin: not usable in a header".to_owned())?;
+        let push = match push {
+            None => None,
+            Some((push_config, store)) => Some(Push {
+                store,
+                vault: Vault::new(key.master(), previous_key.as_ref().map(|k| k.master())),
+                sender: Sender::new(push_config.vapid, push_config.subject)?,
+                services: push_config.services,
+                watch_lifetime: push_config.watch_lifetime,
+                holder: crate::push::holder_name(),
+            }),
+        };
         Ok(AppState(Arc::new(Shared {
+            push,
             limits: Limits::new(config.max_upstream_concurrency),
             installation_cache: InstallationCache::new(config.installation_cache),
             metrics: Metrics::default(),
@@ -108,6 +136,9 @@ impl AppState {
     }
 }
 
+/// Push's settings with its opened database.
+type PushParts = (PushConfig, Store);
+
 /// The largest request body taken: the contract's arguments are a few
 /// dozen bytes.
 const BODY_LIMIT: usize = 16 * 1024;
@@ -117,6 +148,10 @@ pub fn routes(state: AppState) -> Router {
     let state_changing = Router::new()
         .route("/services/{*method}", any(crate::api::forward))
         .route("/auth/logout", post(crate::auth::logout))
+        .route(
+            "/push/subscriptions",
+            post(crate::push::handlers::subscribe).delete(crate::push::handlers::unsubscribe),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             refuse_foreign_posts,
@@ -128,6 +163,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/push/key", get(crate::push::handlers::key))
         .merge(state_changing)
         .with_state(state.clone());
     let app = match &state.config.dist {
@@ -146,7 +182,14 @@ pub fn routes(state: AppState) -> Router {
                 request,
                 next,
                 Some(csp.clone()),
-                &["/services/", "/auth/", "/healthz", "/readyz", "/metrics"],
+                &[
+                    "/services/",
+                    "/auth/",
+                    "/push/",
+                    "/healthz",
+                    "/readyz",
+                    "/metrics",
+                ],
             )
         }))
         .layer(middleware::from_fn_with_state(
@@ -218,7 +261,7 @@ fn cors(allowed_origins: &[String]) -> CorsLayer {
             origins.contains(origin)
         }))
         .allow_credentials(true)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(600))

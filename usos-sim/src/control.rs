@@ -29,10 +29,15 @@ pub fn routes() -> Router<AppState> {
         .route("/reset", post(reset))
         .route("/activate", post(activate))
         .route("/university-revoke", post(university_revoke))
+        .route("/ministry-answers", post(ministry_answers))
         .route("/unreachable/{*rest}", any(unreachable))
         .route("/faults", post(set_faults))
         .route("/oauth", get(oauth_state))
+        .route("/oauth/revoke-all", post(revoke_all_tokens))
         .route("/issued", get(issued))
+        .route("/push/subscriptions", post(crate::push::routes::subscribe))
+        .route("/push/answer/{id}", post(crate::push::routes::set_answer))
+        .route("/push/messages", get(crate::push::routes::messages))
 }
 
 /// An API base under which every connection breaks before an answer arrives,
@@ -55,6 +60,23 @@ async fn oauth_state(State(state): State<AppState>) -> Response {
                     "live_sessions": provider.live_sessions(),
                 }),
             )
+        }
+        None => UsosError::new(
+            StatusCode::NOT_FOUND,
+            "oauth_disabled",
+            "usos-sim runs without --oauth.",
+        )
+        .into_response(),
+    }
+}
+
+/// Every access token stops working (the student withdrew the
+/// application's access in USOS). 404 without `--oauth`.
+async fn revoke_all_tokens(State(state): State<AppState>) -> Response {
+    match &state.oauth {
+        Some(provider) => {
+            let revoked = provider.lock().revoke_all();
+            json_response(StatusCode::OK, &json!({ "revoked": revoked }))
         }
         None => UsosError::new(
             StatusCode::NOT_FOUND,
@@ -276,6 +298,45 @@ async fn activate(State(state): State<AppState>, body: Bytes) -> Response {
 }
 
 /// The university revokes the student's card (or open order).
+/// Body of `POST /_sim/ministry-answers`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinistryAnswer {
+    /// `ready` (the default) or `error`.
+    #[serde(default)]
+    outcome: Option<String>,
+}
+
+/// The ministry answers the newest order under way now: it becomes ready
+/// (or, with `{"outcome": "error"}`, fails), whatever the delays say.
+async fn ministry_answers(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: MinistryAnswer = match parse_json(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = match request.outcome.as_deref() {
+        None | Some("ready") => crate::sim::Status::Ready,
+        Some("error") => crate::sim::Status::Error,
+        Some(_) => {
+            return UsosError::param_invalid("outcome", "outcome is ready or error".to_owned())
+                .into_response()
+        }
+    };
+    let mut world = state.world.lock();
+    match world.student.ministry_answers(outcome) {
+        Ok(order) => json_response(
+            StatusCode::OK,
+            &json!({"success": true, "order_id": order.id}),
+        ),
+        Err(_) => UsosError::new(
+            StatusCode::NOT_FOUND,
+            "object_not_found",
+            "No order is on its way to the ministry.",
+        )
+        .into_response(),
+    }
+}
+
 async fn university_revoke(State(state): State<AppState>) -> Response {
     let mut world = state.world.lock();
     match world.student.university_revokes() {

@@ -8,6 +8,7 @@ pub mod faults;
 pub mod html;
 pub mod oauth;
 pub mod profiles;
+pub mod push;
 pub mod server;
 pub mod shape;
 pub mod sim;

@@ -9,6 +9,7 @@ use axum::Router;
 
 use crate::oauth::routes::SharedProvider;
 use crate::oauth::{Consumer, Provider};
+use crate::push::service::PushService;
 use crate::world::SharedWorld;
 
 /// What every handler can reach.
@@ -17,6 +18,8 @@ pub struct AppState {
     pub world: SharedWorld,
     /// Set in OAuth mode: every `services/cards/*` call must be signed.
     pub oauth: Option<SharedProvider>,
+    /// The stand-in as a browser's push service.
+    pub push: PushService,
 }
 
 /// How the server is put together.
@@ -42,11 +45,16 @@ pub fn router(world: SharedWorld, options: &ServerOptions) -> Router {
             .oauth
             .clone()
             .map(|consumer| SharedProvider::new(Provider::new(consumer))),
+        push: PushService::default(),
     };
     let mut app = Router::new()
         .route("/services/{*method}", any(crate::api::handle))
         .route("/auth/login", get(crate::api::sign_in))
         .route("/auth/logout", axum::routing::post(crate::api::sign_out))
+        .route(
+            "/push/{id}",
+            axum::routing::post(crate::push::routes::receive),
+        )
         .route("/demo/usosweb.html", get(crate::demo::page))
         .route("/demo/usosweb.css", get(crate::demo::stylesheet))
         .route("/demo/usos-login.css", get(crate::demo::login_stylesheet))
@@ -63,6 +71,11 @@ pub fn router(world: SharedWorld, options: &ServerOptions) -> Router {
         .csp
         .then(|| axum::http::HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     app.layer(middleware::from_fn(move |request, next| {
-        widget_hosting::add_headers(request, next, csp.clone(), &["/services/", "/_sim/"])
+        widget_hosting::add_headers(
+            request,
+            next,
+            csp.clone(),
+            &["/services/", "/_sim/", "/push/"],
+        )
     }))
 }

@@ -76,11 +76,118 @@ pub async fn start_gateway(usos: SocketAddr, extra: &[&str]) -> SocketAddr {
     let options = <Options as clap::Parser>::try_parse_from(args).unwrap();
     let mut config = Config::from_options(options).unwrap();
     config.upstream_timeout = Duration::from_secs(1);
-    let app = routes(AppState::new(config).unwrap());
+    let app = routes(AppState::start(config).await.unwrap());
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
     addr
+}
+
+/// A gateway with push on, its watcher running, until [`Running::stop`].
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    watcher: Option<tokio::task::JoinHandle<()>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops as SIGTERM does: no new connections, the watcher hands back
+    /// its leases.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(watcher) = self.watcher.take() {
+            watcher.await.unwrap();
+        }
+        self.server.abort();
+        let _ = self.server.await;
+    }
+}
+
+/// The files a push gateway keeps between starts: its database, session
+/// key and VAPID key, in a folder of the test's own.
+pub struct PushFiles {
+    pub dir: PathBuf,
+}
+
+impl PushFiles {
+    pub fn new(name: &str) -> PushFiles {
+        let dir = std::env::temp_dir().join(format!("gateway-push-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("session-key"), [42u8; 64]).unwrap();
+        let key = p256::SecretKey::random(&mut rand::rngs::OsRng);
+        let pem = key.to_sec1_pem(Default::default()).unwrap();
+        std::fs::write(dir.join("vapid.pem"), pem.as_bytes()).unwrap();
+        PushFiles { dir }
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.dir.join("watches.db")
+    }
+
+    /// Every byte the database left on disk (the file and its journals).
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(&self.dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("watches.db"))
+            {
+                bytes.extend(std::fs::read(path).unwrap_or_default());
+            }
+        }
+        bytes
+    }
+}
+
+/// A gateway with push in front of `usos`, whose push service (usos-sim's)
+/// is allowed; on `port` when given (a restart keeps its address).
+pub async fn start_push_gateway(usos: SocketAddr, files: &PushFiles, port: u16) -> Running {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let secret = files.dir.join("consumer-secret");
+    std::fs::write(&secret, CONSUMER_SECRET).unwrap();
+    let database = format!("sqlite://{}", files.database().display());
+    let args = vec![
+        "usos-gateway".to_owned(),
+        "--usos-api".to_owned(),
+        format!("http://{usos}/"),
+        "--consumer-key".to_owned(),
+        CONSUMER_KEY.to_owned(),
+        "--consumer-secret-file".to_owned(),
+        secret.display().to_string(),
+        "--public-url".to_owned(),
+        format!("http://{addr}/"),
+        "--session-key-file".to_owned(),
+        files.dir.join("session-key").display().to_string(),
+        "--vapid-key-file".to_owned(),
+        files.dir.join("vapid.pem").display().to_string(),
+        "--vapid-subject".to_owned(),
+        "mailto:it@example.edu".to_owned(),
+        "--database-url".to_owned(),
+        database,
+        "--push-service".to_owned(),
+        usos.to_string(),
+    ];
+    let options = <Options as clap::Parser>::try_parse_from(args).unwrap();
+    let config = Config::from_options(options).unwrap();
+    let state = AppState::start(config).await.unwrap();
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let watcher = usos_gateway::push::watcher::start(state.clone(), stopping);
+    let app = routes(state);
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Running {
+        addr,
+        stop,
+        watcher,
+        server,
+    }
 }
 
 /// A browser: keeps cookies per name, follows no redirect by itself.

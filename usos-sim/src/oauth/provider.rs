@@ -337,6 +337,16 @@ impl Provider {
     }
 
     /// Access tokens issued and not revoked.
+    /// Every access token stops working, as when the student withdraws
+    /// the application's access in USOS; how many were live.
+    pub fn revoke_all(&mut self) -> usize {
+        let live = self.live_sessions();
+        for entry in self.access_tokens.values_mut() {
+            entry.revoked = true;
+        }
+        live
+    }
+
     pub fn live_sessions(&self) -> usize {
         self.access_tokens.values().filter(|t| !t.revoked).count()
     }

@@ -1,0 +1,10 @@
+//! What the widget (in the browser) and the gateway (on the server) must
+//! read and say alike, kept in one place so that they cannot drift apart:
+//! the status codes of an mLegitymacja order, with an installation's own
+//! codes where they differ, and the words of the call-back when a card is
+//! ready (the widget's in-page notification and the gateway's Web Push).
+//!
+//! No dependency on the browser or on a server: both build it.
+
+pub mod call_back;
+pub mod status;

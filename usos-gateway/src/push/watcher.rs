@@ -1,0 +1,392 @@
+//! The watcher: a background task that takes due watches with a lease,
+//! reads each student's order from USOS with their sealed token, and sends
+//! the push when the order reaches an outcome. Many copies of the gateway
+//! may run it against one database: the lease keeps them off each other's
+//! rows.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use mcard_common::call_back::{self, Outcome};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::metrics::Metrics;
+use crate::push::endpoint::host_of;
+use crate::push::handlers::status_of;
+use crate::push::schedule::{
+    after_push, backoff, next_interval, seen, with_jitter, AfterPush, Delivery, Seen,
+};
+use crate::push::send::{topic, Message, Payload};
+use crate::routes::AppState;
+use crate::session::Session;
+use crate::store::{now_ms, plain, Watch};
+
+/// How long a copy holds a row it took before another may take it: longer
+/// than one read of USOS and one push together, renewed while it works.
+pub const LEASE: Duration = Duration::from_secs(30);
+/// How often the watcher looks for due rows when none was due.
+const IDLE_TICK: Duration = Duration::from_millis(500);
+/// How long a stopping copy waits for the rows it is working on.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// Starts the watcher if push is on. It stops taking rows when `stop`
+/// turns true, finishes those it holds (for up to 10 s) and hands back any
+/// left; the returned handle ends then.
+pub fn start(state: AppState, stop: watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
+    state.push.as_ref()?;
+    Some(tokio::spawn(run(state, stop)))
+}
+
+async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    let holder = push.holder.clone();
+    // Half the calls to USOS at once, so that forwarded calls always have
+    // the other half.
+    let slots = Arc::new(Semaphore::new(
+        (state.config.max_upstream_concurrency / 2).max(1),
+    ));
+    let db_trouble = Throttle::default();
+    let renewer = tokio::spawn(renew_leases(state.clone()));
+    let counter = tokio::spawn(count_watches(state.clone()));
+    let mut working = JoinSet::new();
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        while working.try_join_next().is_some() {}
+        let free = slots.available_permits();
+        if free == 0 {
+            tokio::select! {
+                _ = working.join_next() => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        let now = now_ms();
+        let taken = push
+            .store
+            .take_due_watches(&holder, now, now + LEASE.as_millis() as i64, free as i64)
+            .await;
+        let watches = match taken {
+            Ok(watches) => watches,
+            Err(error) => {
+                db_trouble.warn(&error);
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
+        };
+        if watches.is_empty() {
+            tokio::select! {
+                () = tokio::time::sleep(IDLE_TICK) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        for watch in watches {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                break;
+            };
+            let state = state.clone();
+            working.spawn(async move {
+                work(&state, watch).await;
+                drop(slot);
+            });
+        }
+    }
+    // Stopping: finish what is under way, then hand back what is left.
+    let _ = tokio::time::timeout(STOP_GRACE, async {
+        while working.join_next().await.is_some() {}
+    })
+    .await;
+    working.abort_all();
+    renewer.abort();
+    counter.abort();
+    match push.store.release_leases(&holder).await {
+        Ok(n) => tracing::info!(released = n, "watcher stopped; leases handed back"),
+        Err(error) => tracing::warn!(
+            problem = plain(&error),
+            "watcher stopped; leases not handed back, they expire in 30 s"
+        ),
+    }
+}
+
+/// One due watch: its time is up, its push is still to go, or USOS is read.
+async fn work(state: &AppState, watch: Watch) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    let now = now_ms();
+    let outcome = watch.outcome.as_deref().and_then(outcome_named);
+    if now >= watch.ends_at {
+        end(state, &watch, "expired").await;
+        return;
+    }
+    if let Some(outcome) = outcome {
+        let seen_at = watch.outcome_seen_at.unwrap_or(now);
+        send(state, &watch, outcome, seen_at).await;
+        return;
+    }
+    let Some(tokens) = push.vault.open(&watch.sealed_tokens) else {
+        // Sealed under a key this gateway no longer has.
+        end(state, &watch, "unopenable").await;
+        return;
+    };
+    let session = Session {
+        token: tokens.token,
+        secret: tokens.secret,
+        issued: 0,
+    };
+    let answer = {
+        let _permit = state.limits.upstream_permit_waiting().await;
+        state
+            .usos
+            .call(
+                &Method::GET,
+                "services/cards/mcard",
+                &[("fields".to_owned(), "orders".to_owned())],
+                Some(&session),
+            )
+            .await
+    };
+    let failures = watch.failures as u32 + 1;
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(_) => {
+            Metrics::count(&state.metrics.watcher_usos_calls, "failed");
+            let wait = backoff(failures, None);
+            reschedule(state, &watch, now, wait, &watch.last_status, failures).await;
+            return;
+        }
+    };
+    if answer.status == StatusCode::UNAUTHORIZED {
+        // The student revoked the token or signed out elsewhere.
+        Metrics::count(&state.metrics.watcher_usos_calls, "unauthorized");
+        end(state, &watch, "token revoked").await;
+        return;
+    }
+    if !answer.status.is_success() {
+        Metrics::count(&state.metrics.watcher_usos_calls, "refused");
+        let retry_after = answer
+            .retry_after
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let wait = backoff(failures, retry_after);
+        reschedule(state, &watch, now, wait, &watch.last_status, failures).await;
+        return;
+    }
+    Metrics::count(&state.metrics.watcher_usos_calls, "ok");
+    let status = status_of(&answer.body, &watch.order_id, &state.config.status_codes);
+    match seen(status) {
+        Seen::UnderWay => {
+            let age = Duration::from_millis((now - watch.created_at).max(0) as u64);
+            let last = Duration::from_millis(watch.check_interval_ms.max(0) as u64);
+            let interval = next_interval(age, last);
+            let name = status.map_or("pending", |s| s.name());
+            let wait = with_jitter(interval, rand::random::<u32>() % 1000);
+            if let Err(error) = push
+                .store
+                .reschedule(
+                    &watch.id,
+                    &push.holder,
+                    now + wait.as_millis() as i64,
+                    interval.as_millis() as i64,
+                    name,
+                    0,
+                )
+                .await
+            {
+                tracing::warn!(problem = plain(&error), "cannot reschedule a watch");
+            }
+        }
+        Seen::End => end(state, &watch, "ended by the student").await,
+        Seen::Tell(outcome) => send(state, &watch, outcome, now).await,
+    }
+}
+
+/// Sends the push for `outcome`, then ends the watch or keeps the outcome
+/// to try again.
+async fn send(state: &AppState, watch: &Watch, outcome: Outcome, seen_at: i64) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    let Ok(endpoint) = Url::parse(&watch.endpoint) else {
+        end(state, watch, "bad endpoint").await;
+        return;
+    };
+    let now = now_ms();
+    let text = call_back::message(outcome, &watch.lang);
+    let tag = call_back::tag(&watch.order_id);
+    let payload = Payload {
+        title: text.title,
+        body: text.body,
+        url: &watch.open_url,
+        tag: &tag,
+        lang: &watch.lang,
+    };
+    let topic = topic(&watch.order_id);
+    let message = Message {
+        endpoint: &endpoint,
+        p256dh: &watch.p256dh,
+        auth: &watch.auth,
+        payload: &payload,
+        ttl: Duration::from_millis((watch.ends_at - now).max(60_000) as u64),
+        topic: &topic,
+    };
+    let delivery = match push.sender.send(&message).await {
+        Ok(delivery) => delivery,
+        Err(unsendable) => {
+            tracing::warn!(
+                push_service = host_of(&endpoint),
+                part = unsendable.0,
+                "cannot make a push message; the watch ends"
+            );
+            Metrics::count(&state.metrics.pushes, "unsendable");
+            end(state, watch, "unsendable").await;
+            return;
+        }
+    };
+    Metrics::count(&state.metrics.pushes, delivery.label());
+    match delivery {
+        Delivery::Accepted => {
+            state
+                .metrics
+                .push_delay_seconds
+                .observe((now_ms() - seen_at).max(0) as f64 / 1000.0);
+            tracing::info!(
+                push_service = host_of(&endpoint),
+                outcome = outcome.name(),
+                "push accepted"
+            );
+        }
+        Delivery::Refused { status } => tracing::warn!(
+            push_service = host_of(&endpoint),
+            status,
+            "the push service refused a message (a VAPID key or subject it does not accept?)"
+        ),
+        _ => {}
+    }
+    let failures = watch.failures as u32 + 1;
+    match after_push(delivery, failures) {
+        AfterPush::End => {
+            if let Err(error) = push.store.end_watch(&watch.id, &push.holder).await {
+                tracing::warn!(problem = plain(&error), "cannot end a watch");
+            }
+        }
+        AfterPush::RetryIn(wait) => {
+            if let Err(error) = push
+                .store
+                .keep_outcome(
+                    &watch.id,
+                    &push.holder,
+                    outcome.name(),
+                    seen_at,
+                    now + wait.as_millis() as i64,
+                    failures as i64,
+                )
+                .await
+            {
+                tracing::warn!(problem = plain(&error), "cannot keep a push to retry");
+            }
+        }
+    }
+}
+
+async fn reschedule(
+    state: &AppState,
+    watch: &Watch,
+    now: i64,
+    wait: Duration,
+    last_status: &str,
+    failures: u32,
+) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    if let Err(error) = push
+        .store
+        .reschedule(
+            &watch.id,
+            &push.holder,
+            now + wait.as_millis() as i64,
+            watch.check_interval_ms,
+            last_status,
+            failures as i64,
+        )
+        .await
+    {
+        tracing::warn!(problem = plain(&error), "cannot reschedule a watch");
+    }
+}
+
+/// Ends a watch quietly (no push).
+async fn end(state: &AppState, watch: &Watch, why: &'static str) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    match push.store.end_watch(&watch.id, &push.holder).await {
+        Ok(_) => tracing::debug!(why, "watch ended"),
+        Err(error) => tracing::warn!(problem = plain(&error), "cannot end a watch"),
+    }
+}
+
+fn outcome_named(name: &str) -> Option<Outcome> {
+    [Outcome::Ready, Outcome::Error, Outcome::Revoked]
+        .into_iter()
+        .find(|o| o.name() == name)
+}
+
+/// Keeps this copy's leases while it works on them (until aborted).
+async fn renew_leases(state: AppState) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    loop {
+        tokio::time::sleep(LEASE / 3).await;
+        let until = now_ms() + LEASE.as_millis() as i64;
+        let _ = push.store.renew_leases(&push.holder, until).await;
+    }
+}
+
+/// Counts the open watches for the metric every 10 s (until aborted).
+async fn count_watches(state: AppState) {
+    let Some(push) = state.push.as_ref() else {
+        return;
+    };
+    loop {
+        if let Ok(n) = push.store.count_watches().await {
+            state.metrics.watches_active.set(n);
+        }
+        tokio::time::sleep(Duration::from_secs(10)).await;
+    }
+}
+
+/// A database that is away fails every query: one warning a minute says so.
+#[derive(Default)]
+struct Throttle {
+    last_ms: AtomicI64,
+}
+
+impl Throttle {
+    fn warn(&self, error: &sqlx::Error) {
+        let now = now_ms();
+        let last = self.last_ms.load(Ordering::Relaxed);
+        if now - last >= 60_000 {
+            self.last_ms.store(now, Ordering::Relaxed);
+            tracing::warn!(
+                problem = plain(error),
+                "the watcher cannot reach the database; it keeps trying (said once a minute)"
+            );
+        }
+    }
+}

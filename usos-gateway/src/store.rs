@@ -1,0 +1,353 @@
+//! The gateway's one database: the watches of students who asked for a
+//! push when their card is ready. An SQLite file by default, PostgreSQL for
+//! many copies; one code path for both (sqlx's `Any` driver), with the lease
+//! query the one place where the two differ. Handlers and the watcher call
+//! the functions here and never write SQL.
+//!
+//! A lease is a row's claim: a copy takes due rows by setting `lease_holder`
+//! and `leased_until`, and changes or deletes a row only `WHERE id = … AND
+//! lease_holder = …`, so two workers never act on one row at once.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+/// Which database is behind the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The pool and what it talks to.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A watch as the handler makes it.
+pub struct NewWatch<'a> {
+    pub id: &'a str,
+    pub owner: &'a str,
+    pub endpoint: &'a str,
+    pub p256dh: &'a str,
+    pub auth: &'a str,
+    pub lang: &'a str,
+    pub open_url: &'a str,
+    pub order_id: &'a str,
+    pub last_status: &'a str,
+    pub sealed_tokens: &'a str,
+    pub now_ms: i64,
+    pub ends_at: i64,
+    pub next_check_at: i64,
+    pub check_interval_ms: i64,
+}
+
+/// A watch as the watcher takes it.
+#[derive(Clone)]
+pub struct Watch {
+    pub id: String,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+    pub lang: String,
+    pub open_url: String,
+    pub order_id: String,
+    pub last_status: String,
+    pub sealed_tokens: String,
+    pub created_at: i64,
+    pub ends_at: i64,
+    pub check_interval_ms: i64,
+    pub outcome: Option<String>,
+    pub outcome_seen_at: Option<i64>,
+    pub failures: i64,
+}
+
+impl std::fmt::Debug for Watch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Watch({})", self.id)
+    }
+}
+
+const WATCH_COLUMNS: &str = "id, endpoint, p256dh, auth, lang, open_url, order_id, last_status, \
+     sealed_tokens, created_at, ends_at, check_interval_ms, outcome, outcome_seen_at, failures";
+
+impl Store {
+    /// Connects (creating an SQLite file when missing) and applies the
+    /// migrations. At most `max_connections` connections at once.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store, String> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_owned(),
+        };
+        let mut options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    // Writers wait for each other instead of failing, and
+                    // readers do not wait for writers.
+                    connection.execute("PRAGMA busy_timeout = 5000").await?;
+                    connection.execute("PRAGMA journal_mode = WAL").await?;
+                    connection.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|e| format!("--database-url: cannot open the database: {}", plain(&e)))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| format!("--database-url: cannot apply the migrations: {e}"))?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a watch, or renews the one this student already has for this
+    /// endpoint (a new language, page, token and end; checked again soon).
+    pub async fn upsert_watch(&self, watch: &NewWatch<'_>) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO watches (id, owner, endpoint, p256dh, auth, lang, open_url, order_id, \
+             last_status, sealed_tokens, created_at, ends_at, next_check_at, check_interval_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (owner, endpoint) DO UPDATE SET \
+             p256dh = excluded.p256dh, auth = excluded.auth, lang = excluded.lang, \
+             open_url = excluded.open_url, order_id = excluded.order_id, \
+             last_status = excluded.last_status, sealed_tokens = excluded.sealed_tokens, \
+             created_at = excluded.created_at, ends_at = excluded.ends_at, \
+             next_check_at = excluded.next_check_at, \
+             check_interval_ms = excluded.check_interval_ms, \
+             outcome = NULL, outcome_seen_at = NULL, failures = 0",
+        )
+        .bind(watch.id)
+        .bind(watch.owner)
+        .bind(watch.endpoint)
+        .bind(watch.p256dh)
+        .bind(watch.auth)
+        .bind(watch.lang)
+        .bind(watch.open_url)
+        .bind(watch.order_id)
+        .bind(watch.last_status)
+        .bind(watch.sealed_tokens)
+        .bind(watch.now_ms)
+        .bind(watch.ends_at)
+        .bind(watch.next_check_at)
+        .bind(watch.check_interval_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The student turned it off for one device.
+    pub async fn delete_watch(&self, owner: &str, endpoint: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM watches WHERE owner = $1 AND endpoint = $2")
+            .bind(owner)
+            .bind(endpoint)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The student signed out: every watch of theirs ends.
+    pub async fn delete_watches_of(&self, owner: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM watches WHERE owner = $1")
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Takes up to `limit` rows due by `now_ms` that nobody holds (or whose
+    /// holder's lease ran out), for `holder` until `leased_until`. The lease
+    /// condition is repeated in the outer `WHERE`: the sub-select alone
+    /// would let two copies that read the same rows both take them.
+    pub async fn take_due_watches(
+        &self,
+        holder: &str,
+        now_ms: i64,
+        leased_until: i64,
+        limit: i64,
+    ) -> Result<Vec<Watch>, sqlx::Error> {
+        let skip_locked = match self.backend {
+            // Rows another copy is taking right now are skipped, not waited for.
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            // SQLite has one writer at a time: the statement is the lock.
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE watches SET lease_holder = $1, leased_until = $2 \
+             WHERE id IN (SELECT id FROM watches \
+                          WHERE next_check_at <= $3 AND (lease_holder IS NULL OR leased_until < $3) \
+                          ORDER BY next_check_at LIMIT $4{skip_locked}) \
+             AND (lease_holder IS NULL OR leased_until < $3) \
+             RETURNING {WATCH_COLUMNS}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(holder)
+            .bind(leased_until)
+            .bind(now_ms)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(watch_of).collect()
+    }
+
+    /// Plans the next read of USOS and lets go of the row; `false` when
+    /// `holder` no longer holds it (nothing changed then).
+    pub async fn reschedule(
+        &self,
+        id: &str,
+        holder: &str,
+        next_check_at: i64,
+        check_interval_ms: i64,
+        last_status: &str,
+        failures: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE watches SET next_check_at = $3, check_interval_ms = $4, last_status = $5, \
+             failures = $6, lease_holder = NULL, leased_until = 0 \
+             WHERE id = $1 AND lease_holder = $2",
+        )
+        .bind(id)
+        .bind(holder)
+        .bind(next_check_at)
+        .bind(check_interval_ms)
+        .bind(last_status)
+        .bind(failures)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Remembers an outcome whose push is still to be accepted, and when to
+    /// try it again; lets go of the row. `false` when no longer held.
+    pub async fn keep_outcome(
+        &self,
+        id: &str,
+        holder: &str,
+        outcome: &str,
+        seen_at: i64,
+        next_check_at: i64,
+        failures: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE watches SET outcome = $3, outcome_seen_at = $4, next_check_at = $5, \
+             failures = $6, lease_holder = NULL, leased_until = 0 \
+             WHERE id = $1 AND lease_holder = $2",
+        )
+        .bind(id)
+        .bind(holder)
+        .bind(outcome)
+        .bind(seen_at)
+        .bind(next_check_at)
+        .bind(failures)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The watch is over: the row goes. `false` when no longer held.
+    pub async fn end_watch(&self, id: &str, holder: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM watches WHERE id = $1 AND lease_holder = $2")
+            .bind(id)
+            .bind(holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Keeps `holder`'s leases until `leased_until` while it works on them.
+    pub async fn renew_leases(&self, holder: &str, leased_until: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("UPDATE watches SET leased_until = $2 WHERE lease_holder = $1")
+            .bind(holder)
+            .bind(leased_until)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Hands back every row `holder` holds, due at once (a copy stopping).
+    pub async fn release_leases(&self, holder: &str) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE watches SET lease_holder = NULL, leased_until = 0 WHERE lease_holder = $1",
+        )
+        .bind(holder)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Watches open now.
+    pub async fn count_watches(&self) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM watches")
+            .fetch_one(&self.pool)
+            .await?;
+        row.try_get::<i64, _>("n")
+    }
+
+    /// Whether the database answers now.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    /// Closes the pool (at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn watch_of(row: &AnyRow) -> Result<Watch, sqlx::Error> {
+    Ok(Watch {
+        id: row.try_get("id")?,
+        endpoint: row.try_get("endpoint")?,
+        p256dh: row.try_get("p256dh")?,
+        auth: row.try_get("auth")?,
+        lang: row.try_get("lang")?,
+        open_url: row.try_get("open_url")?,
+        order_id: row.try_get("order_id")?,
+        last_status: row.try_get("last_status")?,
+        sealed_tokens: row.try_get("sealed_tokens")?,
+        created_at: row.try_get("created_at")?,
+        ends_at: row.try_get("ends_at")?,
+        check_interval_ms: row.try_get("check_interval_ms")?,
+        outcome: row.try_get("outcome")?,
+        outcome_seen_at: row.try_get("outcome_seen_at")?,
+        failures: row.try_get("failures")?,
+    })
+}
+
+/// A database error as one line without the URL (which may hold a password).
+pub fn plain(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Configuration(_) => "the URL is not one sqlx can use".to_owned(),
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
