@@ -12,7 +12,7 @@ if (!dir) {
   console.error("usage: node scripts/precompress.mjs DIR");
   process.exit(2);
 }
-const worth = /\.(html|js|mjs|css|wasm|svg|json|txt|map)$/;
+const worth = /\.(html|js|mjs|css|wasm|svg|json|webmanifest|txt|map)$/;
 let count = 0;
 for (const name of fs.readdirSync(dir, { recursive: true })) {
   const file = path.join(dir, name);

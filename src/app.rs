@@ -24,7 +24,12 @@ pub fn App(config: Config) -> impl IntoView {
         config.poll_interval_ms,
     );
     provide_context(store);
-    provide_context(CallBack::start(store.mcard, lang));
+    provide_context(CallBack::start(
+        store.mcard,
+        lang,
+        ApiClient::from_config(&config),
+        config.push,
+    ));
     // Only a widget that owns the page may change its address, and the
     // language the page declares.
     if config.routing == Routing::Path {

@@ -1,14 +1,41 @@
 //! Calls the student back when the order becomes ready while they are in
 //! another tab: the tab's title says so until they look, and, if they opted
 //! in, a system notification does too. Nothing repeats for the same order.
+//!
+//! Where the gateway offers it and the browser can, the same opt-in also
+//! covers the page being closed: the widget subscribes to a Web Push and
+//! the gateway keeps watch over the order.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use mcard_common::call_back::{self, Outcome};
 
 use crate::api::types::Mcard;
+use crate::api::ApiClient;
 use crate::browser::{self, NotificationPermission};
 use crate::domain::callback::{attention_title, just_became_ready};
+use crate::domain::status::OrderStatus;
+use crate::domain::push::{availability, base64url_decode, Unavailable};
 use crate::i18n::Lang;
+use crate::push;
+
+/// Push with the page closed, as far as this page knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PushOffer {
+    /// Not offered (the setting, or a gateway without push): the button is
+    /// the in-page call-back alone, as before.
+    NotOffered,
+    /// Offered: the button's press covers the page closed too.
+    Offered,
+    /// Turning it on or off.
+    Working,
+    /// The gateway keeps watch for this device.
+    On,
+    /// The student turned it off.
+    Off,
+    /// Not possible here, and why.
+    Unavailable(Unavailable),
+}
 
 /// The call-back's state, shared with the opt-in button.
 #[derive(Clone, Copy)]
@@ -17,22 +44,40 @@ pub struct CallBack {
     pub permission: RwSignal<NotificationPermission>,
     /// The student pressed "Powiadom mnie…" and the browser allows it.
     pub opted_in: RwSignal<bool>,
+    pub push: RwSignal<PushOffer>,
     /// The page's own title while the call-back's title is shown.
     saved_title: StoredValue<Option<String>>,
     /// The order the student was last called back for.
     called_for: StoredValue<Option<String>>,
+    /// The order under way that push was prepared for.
+    watched: StoredValue<Option<String>>,
+    /// The gateway's VAPID public key, once it offered push.
+    key: StoredValue<Option<Vec<u8>>>,
+    client: StoredValue<ApiClient>,
+    lang: RwSignal<Lang>,
 }
 
 impl CallBack {
     /// Watches `mcard` for the moment the newest order becomes ready. Never
     /// asks for anything on its own: the permission prompt comes only from
-    /// [`CallBack::opt_in`].
-    pub fn start(mcard: RwSignal<Option<Mcard>>, lang: RwSignal<Lang>) -> CallBack {
+    /// [`CallBack::opt_in`]. With `push_setting`, asks the gateway once
+    /// whether it offers push when an order is under way.
+    pub fn start(
+        mcard: RwSignal<Option<Mcard>>,
+        lang: RwSignal<Lang>,
+        client: ApiClient,
+        push_setting: bool,
+    ) -> CallBack {
         let call_back = CallBack {
             permission: RwSignal::new(browser::notification_permission()),
             opted_in: RwSignal::new(false),
+            push: RwSignal::new(PushOffer::NotOffered),
             saved_title: StoredValue::new(None),
             called_for: StoredValue::new(None),
+            watched: StoredValue::new(None),
+            key: StoredValue::new(None),
+            client: StoredValue::new(client),
+            lang,
         };
         browser::listen("visibilitychange", true, move || {
             if browser::page_visible() {
@@ -45,6 +90,17 @@ impl CallBack {
                 if let Some(order) = just_became_ready(before.flatten().as_ref(), after) {
                     call_back.call(&order.id, lang.get_untracked());
                 }
+                let under_way = after
+                    .latest_order()
+                    .filter(|o| {
+                        matches!(o.status, OrderStatus::Pending | OrderStatus::InProgress)
+                    })
+                    .map(|o| o.id.clone());
+                if push_setting {
+                    if let Some(id) = under_way {
+                        call_back.prepare_push(id);
+                    }
+                }
             }
             after
         });
@@ -52,14 +108,123 @@ impl CallBack {
     }
 
     /// "Powiadom mnie, gdy mLegitymacja będzie do odbioru": asks the browser
-    /// once, and opts in if it allows.
+    /// once, and opts in if it allows; where push is offered, also
+    /// subscribes, so that the gateway tells the student with the page closed.
     pub fn opt_in(self) {
-        leptos::task::spawn_local(async move {
+        if matches!(self.push.get_untracked(), PushOffer::Offered | PushOffer::Off) {
+            self.push.set(PushOffer::Working);
+            spawn_local(async move {
+                let permission = browser::ask_notification_permission().await;
+                self.permission.set(permission);
+                self.opted_in
+                    .set(permission == NotificationPermission::Granted);
+                let next = match permission {
+                    NotificationPermission::Granted => self.turn_on().await,
+                    NotificationPermission::Denied => PushOffer::Unavailable(Unavailable::Denied),
+                    _ => PushOffer::Offered,
+                };
+                self.push.set(next);
+            });
+            return;
+        }
+        spawn_local(async move {
             let permission = browser::ask_notification_permission().await;
             self.permission.set(permission);
             self.opted_in
                 .set(permission == NotificationPermission::Granted);
         });
+    }
+
+    /// "Wyłącz": the gateway stops watching for this device, and the page
+    /// no longer notifies either.
+    pub fn turn_off(self) {
+        self.push.set(PushOffer::Working);
+        spawn_local(async move {
+            if let Some(endpoint) = push::unsubscribe().await {
+                if let Err(error) = self.client.get_value().push_unsubscribe(&endpoint).await {
+                    leptos::logging::warn!("mLegitymacja: turning push off: {error}");
+                }
+            }
+            push::set_wanted_order(None);
+            self.opted_in.set(false);
+            self.push.set(PushOffer::Off);
+        });
+    }
+
+    /// Once per order under way: does the gateway offer push, can this
+    /// browser do it, and did the student already ask (then the
+    /// subscription goes to the gateway again: they can expire silently).
+    fn prepare_push(self, order_id: String) {
+        let already = self
+            .watched
+            .with_value(|w| w.as_deref() == Some(order_id.as_str()));
+        if already {
+            return;
+        }
+        self.watched.set_value(Some(order_id.clone()));
+        spawn_local(async move {
+            let Ok(key) = self.client.get_value().push_key().await else {
+                return;
+            };
+            let Some(key) = base64url_decode(&key.public_key).filter(|k| k.len() == 65) else {
+                return;
+            };
+            self.key.set_value(Some(key));
+            if let Err(reason) = availability(&push::facts()) {
+                self.push.set(PushOffer::Unavailable(reason));
+                return;
+            }
+            let wanted = push::wanted_order().as_deref() == Some(order_id.as_str());
+            if wanted {
+                if let Some((subscription, _)) = push::existing_subscription().await {
+                    if self.send(&subscription).await {
+                        self.opted_in.set(
+                            browser::notification_permission() == NotificationPermission::Granted,
+                        );
+                        self.push.set(PushOffer::On);
+                        return;
+                    }
+                }
+            }
+            self.push.set(PushOffer::Offered);
+        });
+    }
+
+    /// Subscribes and hands the subscription to the gateway.
+    async fn turn_on(self) -> PushOffer {
+        let Some(key) = self.key.get_value() else {
+            return PushOffer::Unavailable(Unavailable::Failed);
+        };
+        match push::subscribe(&key).await {
+            Ok(subscription) if self.send(&subscription).await => {
+                if let Some(id) = self.watched.get_value() {
+                    push::set_wanted_order(Some(&id));
+                }
+                PushOffer::On
+            }
+            Ok(_) => PushOffer::Unavailable(Unavailable::Failed),
+            Err(error) => {
+                leptos::logging::warn!("mLegitymacja: subscribing to push: {error:?}");
+                PushOffer::Unavailable(Unavailable::Failed)
+            }
+        }
+    }
+
+    /// `POST push/subscriptions`; `true` when the gateway watches.
+    async fn send(self, subscription: &str) -> bool {
+        let open_url = browser::page_url().unwrap_or_default();
+        let body = format!(
+            "{{\"subscription\":{subscription},\"lang\":\"{}\",\"open_url\":{}}}",
+            self.lang.get_untracked().tag(),
+            serde_json::to_string(&open_url).unwrap_or_else(|_| "\"\"".into())
+        );
+        match self.client.get_value().push_subscribe(body).await {
+            Ok(watch) => watch.watching,
+            Err(error) => {
+                leptos::logging::warn!("mLegitymacja: the gateway's watch: {error}");
+                false
+            }
+        }
     }
 
     fn call(self, order_id: &str, lang: Lang) {

@@ -89,6 +89,9 @@ pub struct Config {
     /// A fixed polling interval instead of the schedule's (for benchmarks).
     pub poll_interval_ms: Option<u32>,
     pub routing: Routing,
+    /// Offer a push with the page closed when the gateway offers it
+    /// (`data-push`, on unless `off`).
+    pub push: bool,
 }
 
 /// What the page around the widget tells, besides the widget's own settings.
@@ -116,7 +119,7 @@ impl fmt::Display for SettingError {
 }
 
 /// Every setting the widget reads, for documentation and for the demo page.
-pub const ATTRIBUTES: [&str; 17] = [
+pub const ATTRIBUTES: [&str; 18] = [
     "data-api-base",
     "data-lang",
     "data-credentials",
@@ -134,6 +137,7 @@ pub const ATTRIBUTES: [&str; 17] = [
     "data-poll-interval-ms",
     "data-routing",
     "data-theme",
+    "data-push",
 ];
 
 /// A URL the widget may call or link to: an absolute path or http(s).
@@ -327,6 +331,15 @@ impl Config {
             }
         };
 
+        let push = match get("data-push").as_deref() {
+            None | Some("on") | Some("true") => true,
+            Some("off") | Some("false") => false,
+            Some(other) => {
+                fail("data-push", format!("\"{other}\" is not on or off"));
+                true
+            }
+        };
+
         let poll_interval_ms = match get("data-poll-interval-ms") {
             None => None,
             Some(text) => match text.parse::<u32>() {
@@ -369,6 +382,7 @@ impl Config {
                 logout_url,
                 status_codes,
                 polling,
+                push,
                 poll_interval_ms,
                 routing,
             })
@@ -436,6 +450,7 @@ mod tests {
                 "/kontroler.php?_action=logowaniecas/index",
             ),
             ("data-polling", "off"),
+            ("data-push", "off"),
             ("data-routing", "path"),
         ])
         .unwrap();
@@ -455,6 +470,7 @@ mod tests {
             Some("/kontroler.php?_action=logowaniecas/index")
         );
         assert!(!config.polling);
+        assert!(!config.push);
         assert_eq!(config.routing, Routing::Path);
     }
 

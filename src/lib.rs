@@ -12,5 +12,6 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod mount;
+pub mod push;
 pub mod qr;
 pub mod store;

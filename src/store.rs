@@ -311,6 +311,15 @@ impl Store {
         }?;
         // USOS answered: whatever happened to a lost order is now on screen.
         self.order_unconfirmed.set(false);
+        // A confirmation of an earlier moment ("została zamówiona") gives
+        // way to the instruction's own words once the status moves on.
+        let moved_on = self.mcard.with_untracked(|before| {
+            let now = |m: &Mcard| m.latest_order().map(|o| (o.id.clone(), o.status.clone()));
+            before.as_ref().is_some_and(|b| now(b) != now(&mcard))
+        });
+        if moved_on && self.notice.get_untracked().is_some() {
+            self.notice.set(Some(Notice::StatusUpdated));
+        }
         let ready = mcard
             .latest_order()
             .filter(|o| o.status.may_add_to_mobywatel())

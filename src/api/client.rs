@@ -10,7 +10,7 @@ use web_sys::AbortController;
 use super::decode::{decode, RawResponse};
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
-use super::types::{Installation, Mcard, OrderDetails, Success};
+use super::types::{Installation, Mcard, OrderDetails, PushKey, PushWatch, Success};
 use crate::config::{Config, Credentials, CsrfHeader};
 
 /// How long one request may take before it is aborted.
@@ -116,6 +116,41 @@ impl ApiClient {
         self.call(ApiRequest::post(logout_url, "", &[])).await
     }
 
+    /// `push/key` on the gateway: its VAPID public key, when it offers push.
+    pub async fn push_key(&self) -> Result<PushKey, ApiError> {
+        self.call(ApiRequest::get(&self.api_base, "push/key", &[]))
+            .await
+    }
+
+    /// `push/subscriptions` on the gateway: starts (or renews) its watch
+    /// over the order for this browser's subscription (`body` is JSON).
+    pub async fn push_subscribe(&self, body: String) -> Result<PushWatch, ApiError> {
+        self.call(ApiRequest::json(
+            Method::Post,
+            &self.api_base,
+            "push/subscriptions",
+            body,
+        ))
+        .await
+    }
+
+    /// Ends the gateway's watch for this browser's `endpoint`.
+    pub async fn push_unsubscribe(&self, endpoint: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "endpoint": endpoint }).to_string();
+        let response = self
+            .send(ApiRequest::json(
+                Method::Delete,
+                &self.api_base,
+                "push/subscriptions",
+                body,
+            ))
+            .await?;
+        if response.status == 204 {
+            return Ok(());
+        }
+        decode::<Success>(&response).map(|_| ())
+    }
+
     async fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, ApiError> {
         decode(&self.send(request).await?)
     }
@@ -132,6 +167,7 @@ impl ApiClient {
                     .map(|(name, value)| (name.as_str(), value.as_str())),
             ),
             Method::Post => Request::post(&request.address),
+            Method::Delete => Request::delete(&request.address),
         };
         let mut builder: RequestBuilder = builder
             .abort_signal(Some(&controller.signal()))
@@ -144,10 +180,13 @@ impl ApiClient {
         if let Some(csrf) = &self.csrf {
             builder = builder.header(&csrf.name, &csrf.value);
         }
+        let content_type = if request.json {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         let built = match request.body {
-            Some(body) => builder
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body),
+            Some(body) => builder.header("Content-Type", content_type).body(body),
             None => builder.build(),
         };
         let outcome = async {

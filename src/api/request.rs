@@ -6,6 +6,8 @@
 pub enum Method {
     Get,
     Post,
+    /// Only for the gateway's `/push/subscriptions`.
+    Delete,
 }
 
 /// A request ready for the transport.
@@ -21,6 +23,8 @@ pub struct ApiRequest {
     pub query: Vec<(String, String)>,
     /// `application/x-www-form-urlencoded` body, for POST.
     pub body: Option<String>,
+    /// The body is JSON instead (the gateway's own `/push/` paths).
+    pub json: bool,
 }
 
 impl ApiRequest {
@@ -41,6 +45,7 @@ impl ApiRequest {
                 .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
                 .collect(),
             body: None,
+            json: false,
         }
     }
 
@@ -53,6 +58,21 @@ impl ApiRequest {
             url,
             query: Vec::new(),
             body: Some(form_encode(args)),
+            json: false,
+        }
+    }
+
+    /// A `method` of `{api_base}{path}` with a JSON body: the gateway's
+    /// `/push/subscriptions`, which is not a USOS method.
+    pub fn json(method: Method, api_base: &str, path: &str, body: String) -> ApiRequest {
+        let url = format!("{api_base}{path}");
+        ApiRequest {
+            method,
+            address: url.clone(),
+            url,
+            query: Vec::new(),
+            body: Some(body),
+            json: true,
         }
     }
 }

@@ -143,3 +143,16 @@ pub struct UserMessages {
     #[serde(default)]
     pub generic_message: Option<LangDict>,
 }
+
+/// The gateway's `push/key`: its VAPID public key (base64url).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PushKey {
+    pub public_key: String,
+}
+
+/// The gateway's answer to a subscription: watching until when (ISO 8601).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct PushWatch {
+    pub watching: bool,
+    pub until: String,
+}

@@ -5,4 +5,5 @@ pub mod callback;
 pub mod dates;
 pub mod overview;
 pub mod polling;
+pub mod push;
 pub mod status;

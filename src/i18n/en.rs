@@ -107,6 +107,13 @@ pub const TEXTS: Texts = Texts {
     notify_button: "Notify me when the mLegitymacja is ready",
     notify_on: "We will notify you when the mLegitymacja is ready to collect.",
     notify_blocked: "Notifications are blocked in your browser. You will see the status in the tab's title.",
+    push_on: "We will notify you on this device, even after you close the page.",
+    push_off_button: "Turn off",
+    push_off_done: "Notifications on this device are turned off.",
+    push_no_api: "This browser cannot notify you once the page is closed, so keep it open.",
+    push_other_origin: "On this page a notification after closing it is not possible, so keep it open.",
+    push_ios: "On an iPhone, a notification after closing the page works when you open it from the Home Screen: in Safari tap “Share”, then “Add to Home Screen”; until then keep the page open.",
+    push_failed: "Notifications after closing the page could not be turned on, so keep it open.",
     help: HelpTexts {
         title: "Help",
         what_heading: "What is mLegitymacja?",

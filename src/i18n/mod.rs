@@ -204,6 +204,15 @@ pub struct Texts {
     pub notify_button: &'static str,
     pub notify_on: &'static str,
     pub notify_blocked: &'static str,
+    /// Push with the page closed: on, "Wyłącz", off.
+    pub push_on: &'static str,
+    pub push_off_button: &'static str,
+    pub push_off_done: &'static str,
+    /// Why push with the page closed is not possible here (one sentence each).
+    pub push_no_api: &'static str,
+    pub push_other_origin: &'static str,
+    pub push_ios: &'static str,
+    pub push_failed: &'static str,
     pub help: HelpTexts,
     pub statuses: StatusTexts,
     pub problems: ProblemTexts,

@@ -105,6 +105,13 @@ pub const TEXTS: Texts = Texts {
     notify_button: "Powiadom mnie, gdy mLegitymacja będzie do odbioru",
     notify_on: "Powiadomimy Cię, gdy mLegitymacja będzie do odbioru.",
     notify_blocked: "Powiadomienia są zablokowane w przeglądarce. Status zobaczysz w tytule karty.",
+    push_on: "Powiadomimy Cię na tym urządzeniu, także po zamknięciu strony.",
+    push_off_button: "Wyłącz",
+    push_off_done: "Powiadomienia na tym urządzeniu są wyłączone.",
+    push_no_api: "Ta przeglądarka nie powiadomi Cię po zamknięciu strony, więc zostaw ją otwartą.",
+    push_other_origin: "Na tej stronie powiadomienie po jej zamknięciu nie jest możliwe, więc zostaw ją otwartą.",
+    push_ios: "Na iPhonie powiadomienie po zamknięciu strony działa, gdy otworzysz ją z ekranu początkowego: w Safari stuknij „Udostępnij”, potem „Do ekranu początk.”; do tego czasu zostaw stronę otwartą.",
+    push_failed: "Nie udało się włączyć powiadomień po zamknięciu strony, więc zostaw ją otwartą.",
     help: HelpTexts {
         title: "Pomoc",
         what_heading: "Co to jest mLegitymacja?",
