@@ -14,8 +14,8 @@ use crate::api::types::Mcard;
 use crate::api::ApiClient;
 use crate::browser::{self, NotificationPermission};
 use crate::domain::callback::{attention_title, just_became_ready};
-use crate::domain::status::OrderStatus;
 use crate::domain::push::{availability, base64url_decode, Unavailable};
+use crate::domain::status::OrderStatus;
 use crate::i18n::Lang;
 use crate::push;
 
@@ -92,9 +92,7 @@ impl CallBack {
                 }
                 let under_way = after
                     .latest_order()
-                    .filter(|o| {
-                        matches!(o.status, OrderStatus::Pending | OrderStatus::InProgress)
-                    })
+                    .filter(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::InProgress))
                     .map(|o| o.id.clone());
                 if push_setting {
                     if let Some(id) = under_way {
@@ -111,7 +109,10 @@ impl CallBack {
     /// once, and opts in if it allows; where push is offered, also
     /// subscribes, so that the gateway tells the student with the page closed.
     pub fn opt_in(self) {
-        if matches!(self.push.get_untracked(), PushOffer::Offered | PushOffer::Off) {
+        if matches!(
+            self.push.get_untracked(),
+            PushOffer::Offered | PushOffer::Off
+        ) {
             self.push.set(PushOffer::Working);
             spawn_local(async move {
                 let permission = browser::ask_notification_permission().await;

@@ -74,9 +74,18 @@ async fn push_manager(register: bool) -> Result<Option<JsValue>, JsValue> {
     let url = worker_url().ok_or(JsValue::NULL)?;
     let workers = service_workers()?;
     let registration = if register {
-        call(&workers, "register", &[url.into()]).await?;
-        // Ready: the worker is active, so subscribing can start.
-        JsFuture::from(Reflect::get(&workers, &"ready".into())?.dyn_into::<Promise>()?).await?
+        let registration = call(&workers, "register", &[url.into()]).await?;
+        // Subscribing needs an active worker. Not `serviceWorker.ready`:
+        // that waits for a worker whose scope holds this page, and an
+        // embedding page (USOSweb's) may lie outside the widget's folder.
+        for _ in 0..100 {
+            let active = Reflect::get(&registration, &"active".into())?;
+            if !active.is_null() && !active.is_undefined() {
+                break;
+            }
+            sleep_ms(100).await;
+        }
+        registration
     } else {
         let scope = web_sys::Url::new_with_base("./", &url)?.href();
         let found = call(&workers, "getRegistration", &[scope.into()]).await?;
@@ -86,6 +95,16 @@ async fn push_manager(register: bool) -> Result<Option<JsValue>, JsValue> {
         found
     };
     Ok(Some(Reflect::get(&registration, &"pushManager".into())?))
+}
+
+/// Waits `ms` milliseconds.
+async fn sleep_ms(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// The subscription as JSON (`PushSubscription.toJSON()`) and its endpoint.

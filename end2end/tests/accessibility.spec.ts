@@ -4,7 +4,7 @@
 // announcements, reflow at 320 px, reduced motion.
 import AxeBuilder from "@axe-core/playwright";
 import { APIRequestContext, Page } from "@playwright/test";
-import { expect, places, test } from "./fixtures";
+import { animationsSettled, expect, places, test } from "./fixtures";
 import { resetStudent, setFaults, simState } from "./sim";
 
 const languages = [
@@ -152,14 +152,8 @@ for (const where of places) {
         await state.open?.(page);
         for (const colorScheme of schemes) {
           await page.emulateMedia({ colorScheme });
-          // Colours change with a short transition: judge the end state. The
-          // widget's transitions run in its shadow root, which
-          // document.getAnimations() does not list.
-          await page.evaluate(() => {
-            const roots = [...document.querySelectorAll("[data-mlegitymacja]")].map((host) => host.shadowRoot!);
-            const running = [document, ...roots].flatMap((root) => root.getAnimations());
-            return Promise.all(running.map((animation) => animation.finished));
-          });
+          // Colours change with a short transition: judge the end state.
+          await animationsSettled(page);
           const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
           const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
           expect(found, `${language.tag}, ${colorScheme}`).toEqual([]);

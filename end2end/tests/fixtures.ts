@@ -37,3 +37,21 @@ export const places = [
   { name: "standalone", url: "/" },
   { name: "embedded in USOSweb", url: "/demo/usosweb.html" },
 ];
+
+/** Waits until no transition or animation runs in the page or in any
+ * widget's shadow root (which document.getAnimations() does not list), so
+ * that colours are judged in their end state. A transition that another
+ * replaces is cancelled rather than finished: wait for its successor. */
+export async function animationsSettled(page: import("@playwright/test").Page): Promise<void> {
+  await page.evaluate(async () => {
+    const running = () => {
+      const roots = [...document.querySelectorAll("[data-mlegitymacja]")].map((host) => host.shadowRoot!);
+      return [document, ...roots].flatMap((root) => root.getAnimations());
+    };
+    for (let round = 0; round < 20; round++) {
+      const now = running();
+      if (now.length === 0) return;
+      await Promise.all(now.map((animation) => animation.finished.catch(() => undefined)));
+    }
+  });
+}

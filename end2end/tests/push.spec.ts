@@ -11,7 +11,7 @@
 // worker's notification.
 import AxeBuilder from "@axe-core/playwright";
 import { APIRequestContext, BrowserContext, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { animationsSettled, expect, test } from "./fixtures";
 import { snap } from "./shots";
 
 const port = Number(process.env.E2E_PORT ?? 8091);
@@ -205,11 +205,7 @@ async function axeEverywhere(page: Page): Promise<void> {
     await page.getByRole("button", { name: button, exact: true }).click();
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
-      await page.evaluate(() => {
-        const roots = [...document.querySelectorAll("[data-mlegitymacja]")].map((host) => host.shadowRoot!);
-        const running = [document, ...roots].flatMap((root) => root.getAnimations());
-        return Promise.all(running.map((animation) => animation.finished));
-      });
+      await animationsSettled(page);
       const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
       const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
       expect(found, `${button}, ${colorScheme}`).toEqual([]);

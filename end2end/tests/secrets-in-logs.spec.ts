@@ -2,7 +2,7 @@
 // the logs of the gateway and of the stand-in behind it, over the whole suite,
 // hold none of the secrets the stand-in handed out — tokens, token secrets,
 // verifiers, QR tokens, activation codes — nor the consumer secret, nor the
-// student's number.
+// student's number. And the database of watches holds no token in plain text.
 import fs from "node:fs";
 import { expect, test } from "./fixtures";
 
@@ -29,4 +29,20 @@ test("no secret the stand-in issued, nor the consumer secret, is in the gateway'
     expect(log, name).not.toMatch(/(^|[^0-9.])123456([^0-9]|$)/m);
   }
   console.log(`searched both logs for ${issued.length + 1} secrets`);
+});
+
+test("the gateway's database of watches holds no token or token secret in plain text", async ({ request }) => {
+  const { issued } = (await (await request.get(`${usos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
+  const files = fs.readdirSync(".gateway-run").filter((f) => f.startsWith("watches.db"));
+  expect(files).toContain("watches.db");
+  const bytes = Buffer.concat(files.map((f) => fs.readFileSync(`.gateway-run/${f}`)));
+  // push.spec.ts left watches in it (the ones whose order was never ready).
+  expect(bytes.length).toBeGreaterThan(0);
+  for (const { kind, value } of issued) {
+    expect(bytes.includes(value), `the database holds a ${kind}`).toBe(false);
+  }
+  // The push log lines name the push service's host, never an endpoint's path.
+  const log = fs.readFileSync(".gateway-run/gateway.log", "utf8");
+  expect(log).toContain("push accepted");
+  expect(log).not.toMatch(/\/push\/[0-9a-f]{32}/);
 });

@@ -114,25 +114,44 @@ mod tests {
             change(&mut facts);
             availability(&facts)
         };
-        assert_eq!(with(|f| f.push_manager = false), Err(Unavailable::NoPushApi));
-        assert_eq!(with(|f| f.service_worker = false), Err(Unavailable::NoPushApi));
-        assert_eq!(with(|f| f.worker_origin = None), Err(Unavailable::NoPushApi));
+        assert_eq!(
+            with(|f| f.push_manager = false),
+            Err(Unavailable::NoPushApi)
+        );
+        assert_eq!(
+            with(|f| f.service_worker = false),
+            Err(Unavailable::NoPushApi)
+        );
+        assert_eq!(
+            with(|f| f.worker_origin = None),
+            Err(Unavailable::NoPushApi)
+        );
         assert_eq!(
             with(|f| f.page_origin = "https://usosweb.uczelnia.pl".into()),
             Err(Unavailable::OtherOrigin)
         );
-        assert_eq!(with(|f| f.notifications_denied = true), Err(Unavailable::Denied));
+        assert_eq!(
+            with(|f| f.notifications_denied = true),
+            Err(Unavailable::Denied)
+        );
         let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1";
         assert_eq!(
             with(|f| {
-                f.user_agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1".into();
+                f.user_agent =
+                    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1".into();
                 f.push_manager = false;
             }),
             Err(Unavailable::IosHomeScreen)
         );
         assert!(is_ios(iphone, 5));
-        assert!(is_ios("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15) Safari", 5));
-        assert!(!is_ios("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15) Safari", 0));
+        assert!(is_ios(
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15) Safari",
+            5
+        ));
+        assert!(!is_ios(
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15) Safari",
+            0
+        ));
         // From the Home Screen, an iPhone can.
         assert_eq!(
             with(|f| {

@@ -23,6 +23,8 @@ pub async fn handle(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
+    // The access token the call was signed with: whose student it is.
+    let mut who: Option<String> = None;
     if let Some(provider) = &state.oauth {
         let incoming = Incoming {
             method: &http_method,
@@ -44,8 +46,9 @@ pub async fn handle(
             None
         };
         if let Some(expect) = expect {
-            if let Err(refused) = incoming.verify(provider, expect) {
-                return shaped(&state, refused);
+            match incoming.verify(provider, expect) {
+                Ok(verified) => who = verified.token,
+                Err(refused) => return shaped(&state, refused),
             }
         }
     }
@@ -87,10 +90,10 @@ pub async fn handle(
     }
     let result = match method_path.as_str() {
         "apisrv/installation" => installation(&state, &args),
-        "cards/mcard" => mcard(&state, &args),
-        "cards/mcard_order" => mcard_order(&state, &args),
-        "cards/make_mcard_order" => make_mcard_order(&state),
-        "cards/revoke_mcard" => revoke_mcard(&state, &args),
+        "cards/mcard" => mcard(&state, &args, who.as_deref()),
+        "cards/mcard_order" => mcard_order(&state, &args, who.as_deref()),
+        "cards/make_mcard_order" => make_mcard_order(&state, who.as_deref()),
+        "cards/revoke_mcard" => revoke_mcard(&state, &args, who.as_deref()),
         other => Err(UsosError::new(
             StatusCode::NOT_FOUND,
             "method_not_found",
@@ -184,10 +187,10 @@ fn installation(state: &AppState, args: &Args) -> Result<Value, UsosError> {
     )
 }
 
-fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+fn mcard(state: &AppState, args: &Args, who: Option<&str>) -> Result<Value, UsosError> {
     let fields = args.required("fields")?;
-    let world = state.world.lock();
-    let student = &world.student;
+    let mut world = state.world.lock();
+    let (student, shape) = world.student_and_shape(who);
     let today = now().local.date();
     let orders: Vec<Value> = student
         .orders
@@ -196,7 +199,7 @@ fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
             json!({
                 "id": o.id,
                 "order_date": usos_date_time(o),
-                "status": world.shape.code(o.status),
+                "status": shape.code(o.status),
                 "expiration_date": o.expiration_date.to_string(),
             })
         })
@@ -207,37 +210,38 @@ fn mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
         "why_cannot_revoke": student.why_cannot_revoke(),
         "orders": orders,
     });
-    select_fields(all, fields, &world.shape.missing_fields)
+    select_fields(all, fields, &shape.missing_fields)
 }
 
-fn mcard_order(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+fn mcard_order(state: &AppState, args: &Args, who: Option<&str>) -> Result<Value, UsosError> {
     let order_id = args.required("order_id")?;
     let fields = args.required("fields")?;
-    let world = state.world.lock();
-    let order = world.student.find(order_id).ok_or_else(not_found)?;
+    let mut world = state.world.lock();
+    let (student, shape) = world.student_and_shape(who);
+    let order = student.find(order_id).ok_or_else(not_found)?;
     let ready = order.status == crate::sim::Status::Ready;
     let all = json!({
         "id": order.id,
         "order_date": usos_date_time(order),
-        "status": world.shape.code(order.status),
+        "status": shape.code(order.status),
         "expiration_date": order.expiration_date.to_string(),
-        "student_number": world.student.student_number,
+        "student_number": student.student_number,
         "token": ready.then_some(&order.token),
         "distribution_pass": ready.then_some(&order.distribution_pass),
     });
-    select_fields(all, fields, &world.shape.missing_fields)
+    select_fields(all, fields, &shape.missing_fields)
 }
 
-fn make_mcard_order(state: &AppState) -> Result<Value, UsosError> {
+fn make_mcard_order(state: &AppState, who: Option<&str>) -> Result<Value, UsosError> {
     let mut world = state.world.lock();
-    world.student.order(now()).map_err(refusal)?;
+    world.student_for(who).order(now()).map_err(refusal)?;
     Ok(json!({"success": true}))
 }
 
-fn revoke_mcard(state: &AppState, args: &Args) -> Result<Value, UsosError> {
+fn revoke_mcard(state: &AppState, args: &Args, who: Option<&str>) -> Result<Value, UsosError> {
     let order_id = args.required("order_id")?;
     let mut world = state.world.lock();
-    world.student.cancel(order_id).map_err(refusal)?;
+    world.student_for(who).cancel(order_id).map_err(refusal)?;
     Ok(json!({"success": true}))
 }
 

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/activate", post(activate))
         .route("/university-revoke", post(university_revoke))
         .route("/ministry-answers", post(ministry_answers))
+        .route("/students", post(make_students))
         .route("/unreachable/{*rest}", any(unreachable))
         .route("/faults", post(set_faults))
         .route("/oauth", get(oauth_state))
@@ -96,6 +97,9 @@ async fn issued(State(state): State<AppState>) -> Response {
         let world = state.world.lock();
         let mut all = world.retired_codes.clone();
         all.extend(codes_of(&world.student));
+        for student in world.students.values() {
+            all.extend(codes_of(student));
+        }
         all
     };
     if let Some(provider) = &state.oauth {
@@ -252,7 +256,10 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
         }
     }
     world.shape = shape;
-    let retired = codes_of(&world.student);
+    let mut retired = codes_of(&world.student);
+    for student in std::mem::take(&mut world.students).values() {
+        retired.extend(codes_of(student));
+    }
     world.retired_codes.extend(retired);
     world.student = Student::new(profile, delays, now());
     world.signed_in = true;
@@ -305,6 +312,10 @@ struct MinistryAnswer {
     /// `ready` (the default) or `error`.
     #[serde(default)]
     outcome: Option<String>,
+    /// Whose order: a student's access token (see `/_sim/students`);
+    /// without it, the one student's.
+    #[serde(default)]
+    student: Option<String>,
 }
 
 /// The ministry answers the newest order under way now: it becomes ready
@@ -323,7 +334,10 @@ async fn ministry_answers(State(state): State<AppState>, body: Bytes) -> Respons
         }
     };
     let mut world = state.world.lock();
-    match world.student.ministry_answers(outcome) {
+    match world
+        .student_for(request.student.as_deref())
+        .ministry_answers(outcome)
+    {
         Ok(order) => json_response(
             StatusCode::OK,
             &json!({"success": true, "order_id": order.id}),
@@ -335,6 +349,70 @@ async fn ministry_answers(State(state): State<AppState>, body: Bytes) -> Respons
         )
         .into_response(),
     }
+}
+
+/// Body of `POST /_sim/students`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MakeStudents {
+    count: usize,
+    /// Each order becomes ready at a random moment within this many
+    /// milliseconds (default: 10 minutes).
+    #[serde(default)]
+    ready_within_ms: Option<u64>,
+}
+
+/// Many signed-in students at once, each with their own order on its way,
+/// without the sign-in round trip (OAuth mode): their access tokens, the
+/// order, and when it becomes ready (Unix ms). For benchmarks and tests of
+/// many watches.
+async fn make_students(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: MakeStudents = match parse_json(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let Some(provider) = &state.oauth else {
+        return UsosError::new(
+            StatusCode::NOT_FOUND,
+            "oauth_disabled",
+            "usos-sim runs without --oauth.",
+        )
+        .into_response();
+    };
+    if request.count > 100_000 {
+        return UsosError::param_invalid("count", "At most 100000 students.").into_response();
+    }
+    let within = request.ready_within_ms.unwrap_or(600_000).max(2);
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    let mut made = Vec::with_capacity(request.count);
+    let mut provider = provider.lock();
+    let mut world = state.world.lock();
+    let profile = world.student.profile;
+    for _ in 0..request.count {
+        let (token, secret) = provider.mint_access_token();
+        let ready_in = rand::random_range(1..within);
+        let delays = Delays {
+            pending_ms: ready_in / 2,
+            processing_ms: ready_in - ready_in / 2,
+        };
+        let now = now();
+        let mut student = Student::new(profile, delays, now);
+        let order_id = match student.order(now) {
+            Ok(order) => order.id.clone(),
+            Err(_) => String::new(),
+        };
+        world.students.insert(token.clone(), student);
+        made.push(json!({
+            "token": token,
+            "secret": secret,
+            "order_id": order_id,
+            "ready_at_ms": wall_ms + ready_in,
+        }));
+    }
+    json_response(StatusCode::OK, &json!({ "students": made }))
 }
 
 async fn university_revoke(State(state): State<AppState>) -> Response {

@@ -20,6 +20,7 @@ struct Options {
     mcards_support: bool,
     faults: Vec<Fault>,
     shape: Shape,
+    many_students: bool,
 }
 
 fn help() -> String {
@@ -44,6 +45,8 @@ fn help() -> String {
          \x20                       field_not_found (repeatable; e.g. planned_expiration_date)\n\
          \x20 --user-messages       error answers carry user_messages (pl and en) for the student\n\
          \x20 --status-codes JSON   the installation's own status codes, e.g. '{{\"ready\": \"do_odbioru\"}}'\n\
+         \x20 --many-students       with --oauth: each signed-in student is a student of their own,\n\
+         \x20                       with their own orders (for many gateway copies and benchmarks)\n\
          \x20 -h, --help            this text\n\nProfiles:\n",
         defaults.pending_ms, defaults.processing_ms
     );
@@ -67,6 +70,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         mcards_support: true,
         faults: Vec::new(),
         shape: Shape::default(),
+        many_students: false,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -100,6 +104,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             "--oauth" => options.server.oauth = Some(Consumer::parse(&value("--oauth")?)?),
             "--no-field" => options.shape.missing_fields.push(value("--no-field")?),
             "--user-messages" => options.shape.user_messages = true,
+            "--many-students" => options.many_students = true,
             "--status-codes" => {
                 options.shape.status_codes = Shape::parse_status_codes(&value("--status-codes")?)?
             }
@@ -129,6 +134,7 @@ async fn main() -> ExitCode {
         options.faults,
     );
     world.set_start_shape(options.shape.clone());
+    world.lock().many_students = options.many_students;
     let app = router(world, &options.server);
     let listener = match tokio::net::TcpListener::bind(options.addr).await {
         Ok(listener) => listener,

@@ -1,5 +1,6 @@
 //! The stand-in's whole mutable state, behind one lock, and the clock.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -28,6 +29,56 @@ pub struct World {
     /// QR tokens and activation codes of students a reset replaced, so that
     /// `/_sim/issued` can list every one handed out since the start.
     pub retired_codes: Vec<(&'static str, String)>,
+    /// `--many-students`: each access token is a student of its own, with
+    /// their own orders (made at the token's first call).
+    pub many_students: bool,
+    /// Those students, by access token.
+    pub students: HashMap<String, Student>,
+}
+
+impl World {
+    /// The student a call is made for: the one of `token` when each token
+    /// is a student of its own (made now, if this is the token's first
+    /// call), else the one student; moved along the timeline to now.
+    pub fn student_for(&mut self, token: Option<&str>) -> &mut Student {
+        pick(
+            &mut self.student,
+            &mut self.students,
+            self.many_students,
+            token,
+        )
+    }
+
+    /// [`World::student_for`] and the installation's shape, borrowed together.
+    pub fn student_and_shape(&mut self, token: Option<&str>) -> (&mut Student, &Shape) {
+        let student = pick(
+            &mut self.student,
+            &mut self.students,
+            self.many_students,
+            token,
+        );
+        (student, &self.shape)
+    }
+}
+
+fn pick<'a>(
+    one: &'a mut Student,
+    students: &'a mut HashMap<String, Student>,
+    many: bool,
+    token: Option<&str>,
+) -> &'a mut Student {
+    let now = now();
+    let student = match token {
+        Some(token) if many || students.contains_key(token) => {
+            let (profile, delays) = (one.profile, one.delays);
+            students
+                .entry(token.to_owned())
+                .or_insert_with(|| Student::new(profile, delays, now))
+        }
+        _ => one,
+    };
+    student.advance(now.instant);
+    student
 }
 
 /// Shared by every handler.
@@ -49,6 +100,8 @@ impl SharedWorld {
             shape: Shape::default(),
             start_shape: Shape::default(),
             retired_codes: Vec::new(),
+            many_students: false,
+            students: HashMap::new(),
         })))
     }
 
