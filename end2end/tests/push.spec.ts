@@ -8,7 +8,9 @@
 // subscribe is refused in an incognito context and hangs in a persistent
 // one. Everything else is real: the permission, the service worker's
 // registration, the gateway's watch, VAPID, the encryption, the service
-// worker's notification.
+// worker's notification. The browser is Debian's full Chromium, which
+// Playwright runs in its new headless mode (`--headless`; the old headless
+// shell is a separate binary this project never uses).
 import AxeBuilder from "@axe-core/playwright";
 import { APIRequestContext, BrowserContext, Page } from "@playwright/test";
 import { animationsSettled, expect, test } from "./fixtures";

@@ -587,3 +587,75 @@ async fn every_code_handed_out_is_listed_even_after_a_reset() {
     }
     assert!(issued.iter().any(|i| i["kind"] == "activation code"));
 }
+
+#[tokio::test]
+async fn many_students_each_have_their_own_order() {
+    let world = SharedWorld::new(
+        Profile::Eligible,
+        Delays {
+            pending_ms: 60_000,
+            processing_ms: 60_000,
+        },
+        true,
+        Vec::new(),
+    );
+    let app = router(
+        world,
+        &ServerOptions {
+            dist: PathBuf::from("/nonexistent"),
+            control: true,
+            csp: true,
+            oauth: Some(usos_sim::oauth::Consumer::parse("key:secret").unwrap()),
+        },
+    );
+    let (status, made) = post_json(
+        &app,
+        "/_sim/students",
+        json!({"count": 2, "ready_within_ms": 3_600_000}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let students = made["students"].as_array().unwrap();
+    assert_eq!(students.len(), 2);
+    let (a, b) = (&students[0], &students[1]);
+    assert_ne!(a["token"], b["token"]);
+    // The ministry answers one student's order; the other's stays on its way.
+    let (status, answered) = post_json(
+        &app,
+        "/_sim/ministry-answers",
+        json!({"student": a["token"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answered["order_id"], a["order_id"]);
+    let (status, _) = post_json(
+        &app,
+        "/_sim/ministry-answers",
+        json!({"student": a["token"]}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "nothing left under way for a"
+    );
+    let (status, answered) = post_json(
+        &app,
+        "/_sim/ministry-answers",
+        json!({"student": b["token"], "outcome": "error"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answered["order_id"], b["order_id"]);
+    // The one student of the single-student world ordered nothing.
+    let (status, _) = post_json(&app, "/_sim/ministry-answers", json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, issued) = get(&app, "/_sim/issued").await;
+    let tokens = issued["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "access token")
+        .count();
+    assert_eq!(tokens, 2);
+}

@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::PrivateCookieJar;
-use mcard_common::status::{Status, StatusCodes};
-use serde::Deserialize;
+use mcard_common::status::Status;
 use serde_json::json;
 
 use crate::error::{usos_json, GatewayError};
+use crate::push::mcard::newest_of;
 use crate::push::schedule::EAGER_INTERVAL;
 use crate::push::subscription::{parse_subscribe, parse_unsubscribe, BadField};
 use crate::push::Push;
@@ -162,18 +162,6 @@ fn bad_field(bad: &BadField) -> Response {
     )
 }
 
-#[derive(Deserialize)]
-struct Mcard {
-    #[serde(default)]
-    orders: Vec<Order>,
-}
-
-#[derive(Deserialize)]
-struct Order {
-    id: String,
-    status: String,
-}
-
 /// The student's newest order and its status, read from USOS now.
 async fn newest_order(
     state: &AppState,
@@ -211,22 +199,6 @@ async fn newest_order(
     Ok(newest_of(&answer.body, &state.config.status_codes))
 }
 
-/// The newest order in an `mcard` answer and its known status.
-pub fn newest_of(body: &[u8], codes: &StatusCodes) -> Option<(String, Status)> {
-    let mcard: Mcard = serde_json::from_slice(body).ok()?;
-    let newest = mcard.orders.into_iter().next()?;
-    let status = codes.status(&newest.status)?;
-    Some((newest.id, status))
-}
-
-/// The order `order_id`'s status in an `mcard` answer; `None` when it is
-/// not there or its code is unknown.
-pub fn status_of(body: &[u8], order_id: &str, codes: &StatusCodes) -> Option<Status> {
-    let mcard: Mcard = serde_json::from_slice(body).ok()?;
-    let order = mcard.orders.into_iter().find(|o| o.id == order_id)?;
-    codes.status(&order.status)
-}
-
 /// `2026-11-30T12:00:00Z` for Unix milliseconds.
 fn iso_8601(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms / 1000)
@@ -243,14 +215,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_newest_order_with_the_installations_codes() {
-        let body = br#"{"orders": [{"id": "9", "status": "do_odbioru"}, {"id": "8", "status": "received"}]}"#;
-        let codes = StatusCodes::parse(r#"{"ready": "do_odbioru"}"#).unwrap();
-        assert_eq!(newest_of(body, &codes), Some(("9".into(), Status::Ready)));
-        assert_eq!(newest_of(body, &StatusCodes::default()), None);
-        assert_eq!(status_of(body, "8", &codes), Some(Status::Received));
-        assert_eq!(status_of(body, "7", &codes), None);
-        assert_eq!(newest_of(br#"{"orders": []}"#, &codes), None);
+    fn writes_iso_8601() {
         assert_eq!(iso_8601(0), "1970-01-01T00:00:00Z");
     }
 }

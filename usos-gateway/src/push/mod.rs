@@ -4,6 +4,7 @@
 
 pub mod endpoint;
 pub mod handlers;
+pub mod mcard;
 pub mod schedule;
 pub mod send;
 pub mod subscription;

@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::metrics::Metrics;
 use crate::push::endpoint::host_of;
-use crate::push::handlers::status_of;
+use crate::push::mcard::status_of;
 use crate::push::schedule::{
     after_push, backoff, next_interval, seen, with_jitter, AfterPush, Delivery, Seen,
 };
