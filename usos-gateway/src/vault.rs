@@ -15,18 +15,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::session::Session;
-
-/// What the watcher needs to read `mcard` as the student.
-pub struct Tokens {
-    pub token: String,
-    pub secret: String,
-}
-
-impl std::fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Tokens([redacted])")
-    }
-}
+use crate::upstream::Tokens;
 
 /// The sealing keys, derived from the session key (and the one before it,
 /// during a rotation).

@@ -174,21 +174,65 @@ async fn a_ready_order_is_pushed_once_in_the_students_language() {
     gateway.stop().await;
 }
 
+/// usos-sim, a gateway with push in front of it, a signed-in student with
+/// an order on its way, and a subscription on usos-sim's push service, not
+/// yet sent to the gateway.
+struct Scene {
+    sim: SocketAddr,
+    files: PushFiles,
+    gateway: Running,
+    browser: Browser,
+    subscription: Value,
+}
+
+impl Scene {
+    async fn new(name: &str) -> Scene {
+        let sim = start_sim().await;
+        let files = PushFiles::new(name);
+        let gateway = start_push_gateway(sim, &files, 0).await;
+        let browser = student_with_order(gateway.addr).await;
+        let subscription = sim_subscription(sim).await;
+        Scene {
+            sim,
+            files,
+            gateway,
+            browser,
+            subscription,
+        }
+    }
+
+    /// Sends the subscription to the gateway, in `lang`: the status.
+    async fn subscribe(&mut self, lang: &str) -> u16 {
+        let gw = self.gateway.addr;
+        subscribe(&mut self.browser, gw, &self.subscription, lang)
+            .await
+            .status
+    }
+
+    /// Tells usos-sim's push service how to answer this subscription.
+    async fn push_service_answers(&self, answer: Value) {
+        let id = self.subscription["endpoint"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        post_sim(self.sim, &format!("push/answer/{id}"), answer).await;
+    }
+
+    async fn ministry_answers(&self, answer: Value) {
+        post_sim(self.sim, "ministry-answers", answer).await;
+    }
+}
+
 #[tokio::test]
 async fn after_sign_out_nothing_is_pushed() {
-    let sim = start_sim().await;
-    let files = PushFiles::new("signout");
-    let gateway = start_push_gateway(sim, &files, 0).await;
-    let gw = gateway.addr;
-    let mut browser = student_with_order(gw).await;
-    let subscription = sim_subscription(sim).await;
-    assert_eq!(
-        subscribe(&mut browser, gw, &subscription, "pl")
-            .await
-            .status,
-        201
-    );
-    let out = browser
+    let mut scene = Scene::new("signout").await;
+    assert_eq!(scene.subscribe("pl").await, 201);
+    let gw = scene.gateway.addr;
+    let out = scene
+        .browser
         .post(
             &format!("http://{gw}/auth/logout"),
             "",
@@ -196,76 +240,43 @@ async fn after_sign_out_nothing_is_pushed() {
         )
         .await;
     assert_eq!(out.status, 200);
-    post_sim(sim, "ministry-answers", json!({})).await;
+    scene.ministry_answers(json!({})).await;
     tokio::time::sleep(FIRST_CHECK).await;
-    assert!(messages(sim).await.is_empty());
-    gateway.stop().await;
+    assert!(messages(scene.sim).await.is_empty());
+    scene.gateway.stop().await;
 }
 
 #[tokio::test]
 async fn a_gone_subscription_is_not_tried_again() {
-    let sim = start_sim().await;
-    let files = PushFiles::new("gone");
-    let gateway = start_push_gateway(sim, &files, 0).await;
-    let gw = gateway.addr;
-    let mut browser = student_with_order(gw).await;
-    let subscription = sim_subscription(sim).await;
-    let id = subscription["endpoint"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    post_sim(sim, &format!("push/answer/{id}"), json!({"status": 410})).await;
-    assert_eq!(
-        subscribe(&mut browser, gw, &subscription, "pl")
-            .await
-            .status,
-        201
-    );
-    post_sim(sim, "ministry-answers", json!({"outcome": "error"})).await;
-    let got = wait_for_pushes(sim, 1, FIRST_CHECK).await;
+    let mut scene = Scene::new("gone").await;
+    scene.push_service_answers(json!({"status": 410})).await;
+    assert_eq!(scene.subscribe("pl").await, 201);
+    scene.ministry_answers(json!({"outcome": "error"})).await;
+    let got = wait_for_pushes(scene.sim, 1, FIRST_CHECK).await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["answered"], 410);
     assert_eq!(got[0]["payload"]["title"], "Błąd — mLegitymacja");
     tokio::time::sleep(Duration::from_secs(15)).await;
-    assert_eq!(messages(sim).await.len(), 1, "no second try after 410");
-    gateway.stop().await;
+    assert_eq!(
+        messages(scene.sim).await.len(),
+        1,
+        "no second try after 410"
+    );
+    scene.gateway.stop().await;
 }
 
 #[tokio::test]
 async fn a_busy_push_service_is_tried_again_when_it_says() {
-    let sim = start_sim().await;
-    let files = PushFiles::new("busy");
-    let gateway = start_push_gateway(sim, &files, 0).await;
-    let gw = gateway.addr;
-    let mut browser = student_with_order(gw).await;
-    let subscription = sim_subscription(sim).await;
-    let id = subscription["endpoint"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    post_sim(
-        sim,
-        &format!("push/answer/{id}"),
-        json!({"status": 429, "retry_after": 2}),
-    )
-    .await;
-    assert_eq!(
-        subscribe(&mut browser, gw, &subscription, "uk")
-            .await
-            .status,
-        201
-    );
-    post_sim(sim, "ministry-answers", json!({})).await;
-    let first = wait_for_pushes(sim, 1, FIRST_CHECK).await;
+    let mut scene = Scene::new("busy").await;
+    scene
+        .push_service_answers(json!({"status": 429, "retry_after": 2}))
+        .await;
+    assert_eq!(scene.subscribe("uk").await, 201);
+    scene.ministry_answers(json!({})).await;
+    let first = wait_for_pushes(scene.sim, 1, FIRST_CHECK).await;
     assert_eq!(first[0]["answered"], 429);
-    post_sim(sim, &format!("push/answer/{id}"), json!({"status": 201})).await;
-    let got = wait_for_pushes(sim, 2, Duration::from_secs(10)).await;
+    scene.push_service_answers(json!({"status": 201})).await;
+    let got = wait_for_pushes(scene.sim, 2, Duration::from_secs(10)).await;
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got[1]["answered"], 201);
     assert_eq!(
@@ -275,27 +286,18 @@ async fn a_busy_push_service_is_tried_again_when_it_says() {
     let gap =
         got[1]["received_at_ms"].as_u64().unwrap() - got[0]["received_at_ms"].as_u64().unwrap();
     assert!(gap >= 1_900, "Retry-After honoured ({gap} ms)");
-    gateway.stop().await;
+    scene.gateway.stop().await;
 }
 
 #[tokio::test]
 async fn a_restarted_gateway_still_pushes() {
-    let sim = start_sim().await;
-    let files = PushFiles::new("restart");
-    let gateway = start_push_gateway(sim, &files, 0).await;
-    let gw = gateway.addr;
-    let mut browser = student_with_order(gw).await;
-    let subscription = sim_subscription(sim).await;
-    assert_eq!(
-        subscribe(&mut browser, gw, &subscription, "pl")
-            .await
-            .status,
-        201
-    );
-    gateway.stop().await;
-    let again = start_push_gateway(sim, &files, gw.port()).await;
-    post_sim(sim, "ministry-answers", json!({})).await;
-    let got = wait_for_pushes(sim, 1, FIRST_CHECK).await;
+    let mut scene = Scene::new("restart").await;
+    assert_eq!(scene.subscribe("pl").await, 201);
+    let port = scene.gateway.addr.port();
+    scene.gateway.stop().await;
+    let again = start_push_gateway(scene.sim, &scene.files, port).await;
+    post_sim(scene.sim, "ministry-answers", json!({})).await;
+    let got = wait_for_pushes(scene.sim, 1, FIRST_CHECK).await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["payload"]["title"], "Do odbioru — mLegitymacja");
     again.stop().await;
@@ -303,28 +305,23 @@ async fn a_restarted_gateway_still_pushes() {
 
 #[tokio::test]
 async fn a_revoked_token_ends_the_watch_quietly() {
-    let sim = start_sim().await;
-    let files = PushFiles::new("revoked");
-    let gateway = start_push_gateway(sim, &files, 0).await;
-    let gw = gateway.addr;
-    let mut browser = student_with_order(gw).await;
-    let subscription = sim_subscription(sim).await;
-    assert_eq!(
-        subscribe(&mut browser, gw, &subscription, "pl")
-            .await
-            .status,
-        201
-    );
-    post_sim(sim, "oauth/revoke-all", json!({})).await;
-    post_sim(sim, "ministry-answers", json!({})).await;
+    let mut scene = Scene::new("revoked").await;
+    assert_eq!(scene.subscribe("pl").await, 201);
+    post_sim(scene.sim, "oauth/revoke-all", json!({})).await;
+    scene.ministry_answers(json!({})).await;
     tokio::time::sleep(FIRST_CHECK).await;
-    assert!(messages(sim).await.is_empty());
-    let metrics = browser.get(&format!("http://{gw}/metrics")).await.text;
+    assert!(messages(scene.sim).await.is_empty());
+    let gw = scene.gateway.addr;
+    let metrics = scene
+        .browser
+        .get(&format!("http://{gw}/metrics"))
+        .await
+        .text;
     assert!(
         metrics.contains("usos_gateway_watcher_usos_calls_total{outcome=\"unauthorized\"} 1"),
         "{metrics}"
     );
-    gateway.stop().await;
+    scene.gateway.stop().await;
 }
 
 #[tokio::test]

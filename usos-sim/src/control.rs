@@ -62,12 +62,7 @@ async fn oauth_state(State(state): State<AppState>) -> Response {
                 }),
             )
         }
-        None => UsosError::new(
-            StatusCode::NOT_FOUND,
-            "oauth_disabled",
-            "usos-sim runs without --oauth.",
-        )
-        .into_response(),
+        None => oauth_disabled(),
     }
 }
 
@@ -79,13 +74,18 @@ async fn revoke_all_tokens(State(state): State<AppState>) -> Response {
             let revoked = provider.lock().revoke_all();
             json_response(StatusCode::OK, &json!({ "revoked": revoked }))
         }
-        None => UsosError::new(
-            StatusCode::NOT_FOUND,
-            "oauth_disabled",
-            "usos-sim runs without --oauth.",
-        )
-        .into_response(),
+        None => oauth_disabled(),
     }
+}
+
+/// 404 for an OAuth control on a stand-in without `--oauth`.
+fn oauth_disabled() -> Response {
+    UsosError::new(
+        StatusCode::NOT_FOUND,
+        "oauth_disabled",
+        "usos-sim runs without --oauth.",
+    )
+    .into_response()
 }
 
 /// Every secret handed out since the start, each with its kind: QR tokens
@@ -372,12 +372,7 @@ async fn make_students(State(state): State<AppState>, body: Bytes) -> Response {
         Err(e) => return e.into_response(),
     };
     let Some(provider) = &state.oauth else {
-        return UsosError::new(
-            StatusCode::NOT_FOUND,
-            "oauth_disabled",
-            "usos-sim runs without --oauth.",
-        )
-        .into_response();
+        return oauth_disabled();
     };
     if request.count > 100_000 {
         return UsosError::param_invalid("count", "At most 100000 students.").into_response();
