@@ -8,6 +8,10 @@ const port = Number(process.env.E2E_PORT ?? 8091);
 // front of a second stand-in in OAuth mode.
 const gatewayPort = port + 2;
 const oauthSimPort = port + 3;
+// The deployment run for real, for tls.spec.ts: nginx with TLS in front of
+// two gateway copies on one PostgreSQL, and a third stand-in.
+const tlsPort = port + 4;
+const tlsSimPort = port + 5;
 
 export default defineConfig({
   testDir: "./tests",
@@ -59,5 +63,13 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     timeout: 30_000,
+  }, {
+    command: `TLS_RUN_DIR=${process.cwd()}/.tls-run ../scripts/serve-tls ${tlsPort} ${tlsSimPort}`,
+    url: `https://localhost:${tlsPort}/healthz`,
+    ignoreHTTPSErrors: true,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 60_000,
   }],
 });

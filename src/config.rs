@@ -108,7 +108,7 @@ pub struct PageFacts {
 pub struct SettingError {
     /// The attribute, e.g. `data-api-base`.
     pub attribute: &'static str,
-    /// What is wrong, in English (for the console and the README's table).
+    /// What is wrong, in English (for the console and the table in docs/embedding.md).
     pub problem: String,
 }
 

@@ -34,10 +34,10 @@ export interface Reset {
   pending_ms?: number;
   processing_ms?: number;
   mcards_support?: boolean;
-  /** Fault specs such as "cards/mcard:status=503" (see README, "Fault injection"). */
+  /** Fault specs such as "cards/mcard:status=503" (see docs/usos-sim.md, "Fault injection"). */
   faults?: string[];
   why_cannot_order?: { pl: string; en: string };
-  /** How the installation differs from the contract (see README, usos-sim). */
+  /** How the installation differs from the contract (see docs/usos-sim.md). */
   no_fields?: string[];
   user_messages?: boolean;
   status_codes?: Record<string, string>;

@@ -1,15 +1,19 @@
 //! The watcher under load (`scripts/bench-push`): N open watches on one
-//! SQLite file, against usos-sim in OAuth mode with a student of its own per
-//! watch, each order ready at a random moment within 10 minutes; usos-sim
-//! also plays the push service. Reports the watcher's USOS requests per
-//! second, the gateway's CPU and memory, and the time from each order
-//! becoming ready to its push accepted (p50, p95), as Markdown.
+//! database (an SQLite file, or PostgreSQL with `--database-url`) watched
+//! by one or more gateway copies (`--copies`), against usos-sim in OAuth
+//! mode with a student of its own per watch, each order ready at a random
+//! moment within the window; usos-sim also plays the push service. Appends
+//! one Markdown table row: the pushes, the time from each order becoming
+//! ready to its push accepted (p50, p95), the watchers' USOS requests, the
+//! lease query's time, each copy's CPU and the largest memory, PostgreSQL's
+//! CPU (`--postgres-data`, its data folder) and the database's size.
 //!
 //! The watches are written into the database directly (sealed as the
 //! gateway seals them), as if every student had just subscribed: what is
 //! measured is the watcher, not 10 000 sign-ins.
 //!
-//!   watch_load --watches N --ready-within-s S --bin DIR --out FILE
+//!   watch_load --watches N --ready-within-s S [--copies N]
+//!              [--database-url URL --postgres-data DIR] --bin DIR --out FILE
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -73,6 +77,75 @@ fn usage(pid: u32) -> (f64, f64) {
     (cpu, rss_kb / 1024.0)
 }
 
+/// The processes of the PostgreSQL cluster in `data` (its postmaster and
+/// backends), found by their command lines and parents.
+fn postgres_pids(data: &str) -> Vec<u32> {
+    let mut all: Vec<(u32, u32, String)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        all.push((pid, parent, cmdline));
+    }
+    let Some(postmaster) = all
+        .iter()
+        .find(|(_, _, cmd)| cmd.contains("postgres") && cmd.contains(data))
+        .map(|(pid, _, _)| *pid)
+    else {
+        return Vec::new();
+    };
+    let mut pids: Vec<u32> = all
+        .iter()
+        .filter(|(_, parent, _)| *parent == postmaster)
+        .map(|(pid, _, _)| *pid)
+        .collect();
+    pids.push(postmaster);
+    pids
+}
+
+/// Adds a Prometheus histogram's cumulative buckets (`le`, count) from
+/// `text` into `into`.
+fn merge_buckets(into: &mut Vec<(f64, f64)>, text: &str, name: &str) {
+    for line in text.lines().filter(|l| l.starts_with(name)) {
+        let le = line
+            .split("le=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(|v| {
+                if v == "+Inf" {
+                    f64::INFINITY
+                } else {
+                    v.parse().unwrap_or(f64::NAN)
+                }
+            });
+        let count = line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok());
+        if let (Some(le), Some(count)) = (le, count) {
+            match into.iter_mut().find(|(l, _)| *l == le) {
+                Some(bucket) => bucket.1 += count,
+                None => into.push((le, count)),
+            }
+        }
+    }
+    into.sort_by(|a, b| a.0.total_cmp(&b.0));
+}
+
+/// The bucket bound (in ms) below which a share `p` of the observations lie.
+fn bucket_percentile(buckets: &[(f64, f64)], p: f64) -> f64 {
+    let total = buckets.last().map(|b| b.1).unwrap_or(0.0);
+    buckets
+        .iter()
+        .find(|(_, count)| *count >= total * p)
+        .map(|(le, _)| le * 1000.0)
+        .unwrap_or(f64::NAN)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -104,6 +177,8 @@ async fn main() {
     let watches: usize = arg("--watches", "10000").parse().unwrap();
     let bin = arg("--bin", "target/server");
     let out = arg("--out", "target/bench/push.md");
+    let copies: usize = arg("--copies", "1").parse().unwrap();
+    let postgres_data = arg("--postgres-data", "");
     let within_ms: u64 = arg("--ready-within-s", "600").parse::<u64>().unwrap() * 1000;
     let dir = std::env::temp_dir().join(format!("watch-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -152,7 +227,8 @@ async fn main() {
         vapid.to_sec1_pem(Default::default()).unwrap().as_bytes(),
     )
     .unwrap();
-    let database = format!("sqlite://{}", dir.join("watches.db").display());
+    let sqlite = format!("sqlite://{}", dir.join("watches.db").display());
+    let database = arg("--database-url", &sqlite);
     let store = Store::connect(&database, 4).await.unwrap();
     let vault = Vault::new(&session_key, None);
     let mut ready_at: HashMap<String, u64> = HashMap::new();
@@ -196,12 +272,16 @@ async fn main() {
             .unwrap();
     }
     store.close().await;
-    let setup_s = (now_ms() - started_ms) as f64 / 1000.0;
+    eprintln!(
+        "watch_load: set-up took {:.0} s (not counted)",
+        (now_ms() - started_ms) as f64 / 1000.0
+    );
 
-    let gateway_addr = format!("127.0.0.1:{}", free_port());
     let path = |name: &str| dir.join(name).display().to_string();
-    let gateway = Killed(
-        Command::new(format!("{bin}/usos-gateway"))
+    let mut gateways = Vec::new();
+    for _ in 0..copies {
+        let gateway_addr = format!("127.0.0.1:{}", free_port());
+        let child = Command::new(format!("{bin}/usos-gateway"))
             .args(["--listen", &gateway_addr])
             .args(["--usos-api", &format!("http://{sim}/")])
             .args(["--consumer-key", KEY])
@@ -215,9 +295,20 @@ async fn main() {
             .env("USOS_GATEWAY_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
-            .expect("usos-gateway (build it with --profile server)"),
-    );
-    let pid = gateway.0.id();
+            .expect("usos-gateway (build it with --profile server)");
+        gateways.push((Killed(child), gateway_addr));
+    }
+    let pids: Vec<u32> = gateways.iter().map(|(g, _)| g.0.id()).collect();
+    let postgres_cpu = || -> f64 {
+        if postgres_data.is_empty() {
+            return 0.0;
+        }
+        postgres_pids(&postgres_data)
+            .into_iter()
+            .map(|pid| usage(pid).0)
+            .sum()
+    };
+    let postgres_cpu_at_start = postgres_cpu();
     let start = Instant::now();
     let calls = |v: &Value| v["verified_calls"].as_u64().unwrap_or(0);
     let calls_at_start = calls(&get_json(&client, format!("http://{sim}/_sim/oauth")).await);
@@ -232,7 +323,10 @@ async fn main() {
     );
     while start.elapsed() < limit {
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let (cpu, rss) = usage(pid);
+        let (cpu, rss) = pids
+            .iter()
+            .map(|p| usage(*p))
+            .fold((0.0, 0.0f64), |a, b| (a.0 + b.0, a.1.max(b.1)));
         peak_rss = peak_rss.max(rss);
         let now_calls = calls(&get_json(&client, format!("http://{sim}/_sim/oauth")).await);
         busiest = busiest.max((now_calls - last.0) as f64 / last.1.elapsed().as_secs_f64());
@@ -253,7 +347,29 @@ async fn main() {
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
-    let (cpu, rss) = usage(pid);
+    let per_copy: Vec<(f64, f64)> = pids.iter().map(|p| usage(*p)).collect();
+    let cpu: f64 = per_copy.iter().map(|u| u.0).sum();
+    let rss = per_copy.iter().map(|u| u.1).fold(0.0, f64::max);
+    let postgres_cpu_s = postgres_cpu() - postgres_cpu_at_start;
+    let mut lease_buckets: Vec<(f64, f64)> = Vec::new();
+    for (_, addr) in &gateways {
+        let text = client
+            .get(format!("http://{addr}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        merge_buckets(
+            &mut lease_buckets,
+            &text,
+            "usos_gateway_lease_query_seconds_bucket",
+        );
+    }
+    let store = Store::connect(&database, 1).await.unwrap();
+    let db_mb = store.size_bytes().await.unwrap_or(0) as f64 / 1e6;
+    store.close().await;
     let usos_calls =
         calls(&get_json(&client, format!("http://{sim}/_sim/oauth")).await) - calls_at_start;
     let messages = get_json(&client, format!("http://{sim}/_sim/push/messages")).await;
@@ -277,41 +393,43 @@ async fn main() {
         .values()
         .map(|ready| ((*ready as f64 - started_ms as f64) / 5000.0).max(1.0))
         .sum();
-    let db_mb = std::fs::metadata(dir.join("watches.db"))
-        .map(|m| m.len())
-        .unwrap_or(0) as f64
-        / 1e6;
+    let backend = if database.starts_with("sqlite:") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let cpu_cells: Vec<String> = per_copy
+        .iter()
+        .map(|(c, _)| format!("{:.0} %", c / elapsed * 100.0))
+        .collect();
     let report = format!(
-        "## Push with the page closed: {watches} open watches on one SQLite file\n\n\
-         `scripts/bench-push` (`usos-gateway/examples/watch_load.rs`): {watches} students in usos-sim \
-         (OAuth mode, a student of its own per access token), each with an order that becomes ready at a \
-         random moment within {} s; {watches} watches written into the gateway's SQLite file as its \
-         handler writes them (tokens sealed), due over the first 10 s; then the gateway (server profile, \
-         one copy, default options) watches, and usos-sim's push service counts what arrives. Set-up took \
-         {setup_s:.0} s and is not counted. Machine: this project's 2-core VM, both servers and the \
-         benchmark on it.\n\n\
-         | measure | value |\n| --- | --- |\n\
-         | pushes accepted | {delivered} of {watches} ({twice} subscriptions got more than one) |\n\
-         | time from the order becoming ready to its push accepted | p50 {:.1} s, p95 {:.1} s, max {:.1} s |\n\
-         | the watcher's USOS requests | {usos_calls} in {elapsed:.0} s: {:.0}/s on average, {busiest:.0}/s in the busiest 5 s |\n\
-         | USOS requests per watch | {:.1} (the open page's own polling, every 5 s until ready, would have been {:.1}) |\n\
-         | gateway CPU | {cpu:.0} s over {elapsed:.0} s: {:.0} % of one core on average |\n\
-         | gateway memory (RSS) | {rss:.1} MB at the end, {peak_rss:.1} MB at most |\n\
-         | database file | {db_mb:.1} MB |\n",
-        within_ms / 1000,
+        "| {backend} | {copies} | {watches} | {delivered} ({twice} twice) | {:.1} s / {:.1} s | {:.0}/s ({busiest:.0}/s at most) | {:.1} ({:.1}) | {:.1} / {:.1} ms | {} | {:.0} MB | {} | {db_mb:.1} MB |\n",
         percentile(&delays, 0.5),
         percentile(&delays, 0.95),
-        delays.last().copied().unwrap_or(f64::NAN),
         usos_calls as f64 / elapsed,
         usos_calls as f64 / watches as f64,
         page_reads / watches as f64,
-        cpu / elapsed * 100.0,
+        bucket_percentile(&lease_buckets, 0.5),
+        bucket_percentile(&lease_buckets, 0.95),
+        cpu_cells.join(" + "),
+        rss,
+        if postgres_data.is_empty() {
+            "—".to_owned()
+        } else {
+            format!("{:.0} %", postgres_cpu_s / elapsed * 100.0)
+        },
     );
+    let _ = cpu;
     println!("{report}");
     if let Some(parent) = std::path::Path::new(&out).parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
-    std::fs::write(&out, report).unwrap();
-    drop(gateway);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&out)
+        .unwrap();
+    std::io::Write::write_all(&mut file, report.as_bytes()).unwrap();
+    drop(gateways);
     let _ = std::fs::remove_dir_all(&dir);
 }

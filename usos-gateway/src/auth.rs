@@ -142,10 +142,8 @@ pub async fn logout(
                 .delete_watches_of(&push.vault.owner(&session))
                 .await
             {
-                tracing::warn!(
-                    problem = crate::store::plain(&error),
-                    "cannot end the student's watches at sign-out"
-                );
+                // The token is revoked below: the watcher ends them on 401.
+                push.store.note_failure(&error);
             }
         }
         if let Err(error) = state.usos.revoke_token(&session).await {

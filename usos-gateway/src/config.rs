@@ -106,6 +106,17 @@ pub struct Options {
         value_delimiter = ','
     )]
     pub push_service: Vec<String>,
+    /// A file holding the database's password (PostgreSQL), instead of one in the URL.
+    #[arg(long, env = "USOS_GATEWAY_DATABASE_PASSWORD_FILE", value_name = "PATH")]
+    pub database_password_file: Option<PathBuf>,
+    /// How long a copy holds a watch it took before another copy may take it.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_LEASE_SECONDS",
+        default_value = "30",
+        value_name = "N"
+    )]
+    pub lease_seconds: u64,
     /// Connections to the database at most.
     #[arg(
         long,
@@ -176,6 +187,8 @@ pub struct PushConfig {
     pub watch_lifetime: Duration,
     /// The database pool's size.
     pub max_connections: u32,
+    /// How long a taken watch stays with its copy unless renewed.
+    pub lease: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -200,6 +213,7 @@ impl std::fmt::Debug for Config {
 impl Config {
     /// Checks every option; the error is one line naming the option.
     pub fn from_options(options: Options) -> Result<Config, String> {
+        let push = push_config(&options)?;
         let listen = options
             .listen
             .parse()
@@ -294,14 +308,7 @@ impl Config {
             previous_session_key,
             installation_cache: Duration::from_secs(options.installation_cache_seconds),
             max_upstream_concurrency: options.max_upstream_concurrency,
-            push: push_config(
-                options.vapid_key_file.as_deref(),
-                options.vapid_subject,
-                options.database_url,
-                &options.push_service,
-                options.push_watch_hours,
-                options.database_max_connections,
-            )?,
+            push,
             status_codes: match &options.status_codes {
                 None => StatusCodes::default(),
                 Some(json) => StatusCodes::parse(json)
@@ -327,14 +334,25 @@ impl Config {
 }
 
 /// Push's options, checked together: none of them matters without the key.
-fn push_config(
-    key_file: Option<&std::path::Path>,
-    subject: Option<String>,
-    database_url: String,
-    services: &[String],
-    watch_hours: u64,
-    max_connections: u32,
-) -> Result<Option<PushConfig>, String> {
+fn push_config(options: &Options) -> Result<Option<PushConfig>, String> {
+    let Options {
+        vapid_key_file: key_file,
+        vapid_subject: subject,
+        database_url,
+        push_service: services,
+        push_watch_hours: watch_hours,
+        database_max_connections: max_connections,
+        database_password_file: password_file,
+        lease_seconds,
+        ..
+    } = options;
+    let (key_file, subject, watch_hours, max_connections, lease_seconds) = (
+        key_file.as_deref(),
+        subject.clone(),
+        *watch_hours,
+        *max_connections,
+        *lease_seconds,
+    );
     let Some(key_file) = key_file else {
         if subject.is_some() {
             return Err("--vapid-subject: needs --vapid-key-file".to_owned());
@@ -364,6 +382,10 @@ fn push_config(
             "--database-url: must be sqlite://FILE or postgres://USER@HOST:PORT/DB".to_owned(),
         );
     }
+    let database_url = with_password(database_url.clone(), password_file.as_deref())?;
+    if !(5..=600).contains(&lease_seconds) {
+        return Err("--lease-seconds: between 5 and 600".to_owned());
+    }
     let services = PushServices::with_known(services)
         .map_err(|problem| format!("--push-service: {problem}"))?;
     if watch_hours == 0 || watch_hours > 24 * 7 {
@@ -376,7 +398,30 @@ fn push_config(
         services,
         watch_lifetime: Duration::from_secs(watch_hours * 60 * 60),
         max_connections: max_connections.max(1),
+        lease: Duration::from_secs(lease_seconds),
     }))
+}
+
+/// A PostgreSQL URL with the password from `--database-password-file`.
+fn with_password(url: String, password_file: Option<&std::path::Path>) -> Result<String, String> {
+    let Some(path) = password_file else {
+        return Ok(url);
+    };
+    if url.starts_with("sqlite:") {
+        return Err("--database-password-file: only for a postgres:// database".to_owned());
+    }
+    let password = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "--database-password-file: cannot read {}: {e}",
+            path.display()
+        )
+    })?;
+    let mut parsed = Url::parse(&url)
+        .map_err(|_| "--database-url: not a postgres://USER@HOST:PORT/DB URL".to_owned())?;
+    parsed
+        .set_password(Some(password.trim()))
+        .map_err(|_| "--database-url: cannot carry a password".to_owned())?;
+    Ok(parsed.into())
 }
 
 /// A key file: at least 64 bytes.
@@ -539,5 +584,72 @@ mod tests {
             config.allowed_origins,
             vec!["http://127.0.0.1:8080", "https://usosweb.example.edu"]
         );
+    }
+
+    #[test]
+    fn push_options_are_checked_together() {
+        let secret = secret_file();
+        let secret = secret.to_str().unwrap();
+        let dir = std::env::temp_dir().join(format!("gw-push-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = dir.join("vapid.pem");
+        std::fs::write(&key, crate::push::vapid::tests::SEC1).unwrap();
+        let password = dir.join("password");
+        std::fs::write(&password, "pa ss\n").unwrap();
+        let with = |extra: &[&str]| {
+            let mut args = vec![
+                "--usos-api",
+                "https://usos.example.edu/",
+                "--consumer-key",
+                "ck",
+                "--consumer-secret-file",
+                secret,
+                "--public-url",
+                "https://gw.example.edu/",
+            ];
+            args.extend_from_slice(extra);
+            Config::from_options(options(&args))
+        };
+        let key = key.to_str().unwrap();
+        let password = password.to_str().unwrap();
+        assert!(with(&[]).unwrap().push.is_none());
+        let error = |extra: &[&str]| with(extra).err().unwrap();
+        assert!(error(&["--vapid-subject", "mailto:a@b.pl"]).starts_with("--vapid-subject:"));
+        assert!(error(&["--vapid-key-file", key]).starts_with("--vapid-subject is required"));
+        let push = ["--vapid-key-file", key, "--vapid-subject", "mailto:it@example.edu"];
+        let config = with(&push).unwrap();
+        let pushed = config.push.unwrap();
+        assert_eq!(pushed.database_url, "sqlite://usos-gateway.db");
+        assert_eq!(pushed.lease, Duration::from_secs(30));
+        let mut postgres = push.to_vec();
+        postgres.extend([
+            "--database-url",
+            "postgres://gw@db.example.edu:5432/gw",
+            "--database-password-file",
+            password,
+            "--lease-seconds",
+            "45",
+        ]);
+        let pushed = with(&postgres).unwrap().push.unwrap();
+        assert_eq!(pushed.database_url, "postgres://gw:pa%20ss@db.example.edu:5432/gw");
+        assert_eq!(pushed.lease, Duration::from_secs(45));
+        let mut bad = push.to_vec();
+        bad.extend(["--lease-seconds", "1"]);
+        assert!(error(&bad).starts_with("--lease-seconds:"));
+        let mut bad = push.to_vec();
+        bad.extend(["--database-password-file", password]);
+        assert!(error(&bad).starts_with("--database-password-file:"));
+        let mut bad = push.to_vec();
+        bad.extend(["--database-url", "mysql://x"]);
+        assert!(error(&bad).starts_with("--database-url:"));
+        let mut bad = push.to_vec();
+        bad.extend(["--vapid-subject", "it@example.edu"]);
+        assert!(error(&bad).starts_with("--vapid-subject:"));
+        let mut bad = push.to_vec();
+        bad.extend(["--push-service", "https://x/"]);
+        assert!(error(&bad).starts_with("--push-service:"));
+        let mut bad = push.to_vec();
+        bad.extend(["--status-codes", "{\"gotowe\": \"x\"}"]);
+        assert!(error(&bad).starts_with("--status-codes:"));
     }
 }

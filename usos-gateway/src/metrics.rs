@@ -58,6 +58,8 @@ pub struct Metrics {
     pub push_delay_seconds: Histogram,
     /// The watcher's reads of `mcard`, by outcome.
     pub watcher_usos_calls: Family<OutcomeLabels, Counter>,
+    /// How long taking due watches (the lease query) took.
+    pub lease_query_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -122,7 +124,16 @@ impl Default for Metrics {
             "The watcher's reads of services/cards/mcard, by outcome",
             watcher_usos_calls.clone(),
         );
+        let lease_query_seconds = Histogram::new([
+            0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0,
+        ]);
+        registry.register(
+            "lease_query_seconds",
+            "Time the watcher's query that takes due watches with a lease took",
+            lease_query_seconds.clone(),
+        );
         Metrics {
+            lease_query_seconds,
             watches_active,
             pushes,
             push_delay_seconds,

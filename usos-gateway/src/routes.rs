@@ -98,6 +98,7 @@ impl AppState {
                 services: push_config.services,
                 watch_lifetime: push_config.watch_lifetime,
                 holder: crate::push::holder_name(),
+                lease: push_config.lease,
             }),
         };
         Ok(AppState(Arc::new(Shared {
@@ -199,18 +200,40 @@ pub fn routes(state: AppState) -> Router {
 }
 
 /// Ready when USOS answers `installation` (asked each time, not from the
-/// cache: a load balancer asks to know about USOS now).
+/// cache: a load balancer asks to know about USOS now). The watches'
+/// database is reported beside it but does not decide: a copy whose
+/// database is away still forwards, signs in and serves the files, which
+/// is what students need most, so it stays in the balancer; only `/push/*`
+/// answers 503 until the database is back.
 async fn readyz(State(state): State<AppState>) -> Response {
     let args = [("fields".to_owned(), "mcards_support".to_owned())];
-    match state
-        .usos
-        .call(&Method::GET, "services/apisrv/installation", &args, None)
-        .await
-    {
-        Ok(answer) if answer.status.is_success() => {
-            crate::error::usos_json(StatusCode::OK, "{\"ready\": true}".to_owned())
-        }
-        _ => GatewayError::NotReady.into_response(),
+    let usos = matches!(
+        state
+            .usos
+            .call(&Method::GET, "services/apisrv/installation", &args, None)
+            .await,
+        Ok(answer) if answer.status.is_success()
+    );
+    let database = match &state.push {
+        Some(push) => serde_json::Value::Bool(push.store.is_ready() && push.store.ping().await),
+        None => serde_json::Value::Null,
+    };
+    let body = serde_json::json!({"ready": usos, "usos": usos, "database": database});
+    if usos {
+        crate::error::usos_json(StatusCode::OK, body.to_string())
+    } else {
+        let mut response = GatewayError::NotReady.into_response();
+        *response.body_mut() = axum::body::Body::from(
+            serde_json::json!({
+                "message": GatewayError::NotReady.message(),
+                "error": GatewayError::NotReady.code(),
+                "ready": false,
+                "usos": false,
+                "database": database,
+            })
+            .to_string(),
+        );
+        response
     }
 }
 

@@ -8,6 +8,8 @@
 //! and `leased_until`, and changes or deletes a row only `WHERE id = … AND
 //! lease_holder = …`, so two workers never act on one row at once.
 
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -25,6 +27,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The migrations are applied: the tables are there.
+    ready: Arc<AtomicBool>,
+    trouble: Arc<Throttle>,
 }
 
 /// A watch as the handler makes it.
@@ -75,8 +80,12 @@ const WATCH_COLUMNS: &str = "id, endpoint, p256dh, auth, lang, open_url, order_i
      sealed_tokens, created_at, ends_at, check_interval_ms, outcome, outcome_seen_at, failures";
 
 impl Store {
-    /// Connects (creating an SQLite file when missing) and applies the
-    /// migrations. At most `max_connections` connections at once.
+    /// Opens the pool and applies the migrations. An SQLite file is created
+    /// when missing, and one that cannot be opened stops the start. A
+    /// PostgreSQL server that does not answer yet does not: the gateway
+    /// starts (forwarding and sign-in need no database), `/push/*` answers
+    /// 503, and the migrations are tried again every 5 s until they apply.
+    /// At most `max_connections` connections at once.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, String> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
@@ -90,7 +99,7 @@ impl Store {
         };
         let mut options = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5));
+            .acquire_timeout(Duration::from_secs(2));
         if backend == Backend::Sqlite {
             options = options.after_connect(|connection, _| {
                 Box::pin(async move {
@@ -104,14 +113,60 @@ impl Store {
             });
         }
         let pool = options
-            .connect(&url)
-            .await
-            .map_err(|e| format!("--database-url: cannot open the database: {}", plain(&e)))?;
+            .connect_lazy(&url)
+            .map_err(|e| format!("--database-url: {}", plain(&e)))?;
+        let store = Store {
+            pool,
+            backend,
+            ready: Arc::new(AtomicBool::new(false)),
+            trouble: Arc::new(Throttle::default()),
+        };
+        match store.migrate().await {
+            Ok(()) => {}
+            Err(problem) if backend == Backend::Sqlite => {
+                return Err(format!("--database-url: {problem}"));
+            }
+            Err(problem) => {
+                tracing::warn!(
+                    problem,
+                    "the database does not answer yet; push waits for it (forwarding does not)"
+                );
+                let store = store.clone();
+                tokio::spawn(async move {
+                    while store.migrate().await.is_err() {
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                    }
+                    tracing::info!("the database answers; push is on");
+                });
+            }
+        }
+        Ok(store)
+    }
+
+    /// Applies the migrations (each once, whichever copy is first).
+    async fn migrate(&self) -> Result<(), String> {
         sqlx::migrate!("./migrations")
-            .run(&pool)
+            .run(&self.pool)
             .await
-            .map_err(|e| format!("--database-url: cannot apply the migrations: {e}"))?;
-        Ok(Store { pool, backend })
+            .map_err(|e| {
+                format!(
+                    "cannot apply the migrations: {}",
+                    first_line(&e.to_string())
+                )
+            })?;
+        self.ready.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The tables are there (the database answered since the start).
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed)
+    }
+
+    /// Logs a failed query, once a minute at most: a database that is away
+    /// fails every query, and one line says so.
+    pub fn note_failure(&self, error: &sqlx::Error) {
+        self.trouble.warn(error);
     }
 
     pub fn backend(&self) -> Backend {
@@ -292,6 +347,20 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// How many rows each holder holds now (the database's own record of
+    /// who works on what).
+    pub async fn lease_holders(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT lease_holder, COUNT(*) AS n FROM watches \
+             WHERE lease_holder IS NOT NULL GROUP BY lease_holder",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("lease_holder")?, row.try_get("n")?)))
+            .collect()
+    }
+
     /// Watches open now.
     pub async fn count_watches(&self) -> Result<i64, sqlx::Error> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM watches")
@@ -300,9 +369,24 @@ impl Store {
         row.try_get::<i64, _>("n")
     }
 
-    /// Whether the database answers now.
+    /// The database's size on disk, in bytes (for the benchmark).
+    pub async fn size_bytes(&self) -> Result<i64, sqlx::Error> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()"
+            }
+            Backend::Postgres => "SELECT pg_database_size(current_database()) AS n",
+        };
+        sqlx::query(sql).fetch_one(&self.pool).await?.try_get("n")
+    }
+
+    /// Whether the database answers now (within 2 s).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+        let asked = sqlx::query("SELECT 1").fetch_one(&self.pool);
+        matches!(
+            tokio::time::timeout(Duration::from_secs(2), asked).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Closes the pool (at shutdown).
@@ -335,12 +419,35 @@ fn watch_of(row: &AnyRow) -> Result<Watch, sqlx::Error> {
 pub fn plain(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Configuration(_) => "the URL is not one sqlx can use".to_owned(),
-        other => other
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        other => first_line(&other.to_string()),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// One warning a minute at most.
+#[derive(Default)]
+struct Throttle {
+    last_ms: AtomicI64,
+}
+
+impl Throttle {
+    fn warn(&self, error: &sqlx::Error) {
+        let now = now_ms();
+        let last = self.last_ms.load(Ordering::Relaxed);
+        if now - last >= 60_000
+            && self
+                .last_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                problem = plain(error),
+                "the database does not answer; push waits for it (said once a minute)"
+            );
+        }
     }
 }
 

@@ -36,7 +36,7 @@ fn help() -> String {
          \x20 --processing-ms N     time the ministry takes (default {})\n\
          \x20 --no-mcards           the installation does not offer mLegitymacja\n\
          \x20 --fault SPEC          inject a fault, e.g. all:latency=500, cards/mcard:status=503/5\n\
-         \x20                       (repeatable; see README, \"Fault injection\")\n\
+         \x20                       (repeatable; see docs/usos-sim.md, \"Fault injection\")\n\
          \x20 --control             simulation mode: serve the /_sim/ control endpoints\n\
          \x20 --no-csp              do not send the strict Content-Security-Policy header\n\
          \x20 --oauth KEY:SECRET    OAuth 1.0a mode: services/cards/* only for requests signed with\n\

@@ -1,5 +1,5 @@
 //! How the built widget (`trunk build --release` → `dist/`) is served, the
-//! same by the stand-in and by the gateway: the cache headers the README
+//! same by the stand-in and by the gateway: the cache headers docs/embedding.md
 //! prescribes, the strict Content-Security-Policy, and `index.html` for any
 //! other path so the app's own routes (`/pomoc`) work.
 

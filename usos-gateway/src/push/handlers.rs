@@ -88,10 +88,7 @@ pub async fn subscribe(
         check_interval_ms: EAGER_INTERVAL.as_millis() as i64,
     };
     if let Err(error) = push.store.upsert_watch(&watch).await {
-        tracing::warn!(
-            problem = crate::store::plain(&error),
-            "cannot store a watch"
-        );
+        push.store.note_failure(&error);
         return GatewayError::DatabaseUnavailable.into_response();
     }
     tracing::info!(
@@ -140,6 +137,9 @@ fn prepare<'a>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(&'a Push, Session, Bytes), GatewayError> {
     let push = state.push.as_ref().ok_or(GatewayError::PushNotOffered)?;
+    if !push.store.is_ready() {
+        return Err(GatewayError::DatabaseUnavailable);
+    }
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             GatewayError::TooLarge

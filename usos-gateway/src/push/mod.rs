@@ -28,6 +28,8 @@ pub struct Push {
     pub watch_lifetime: Duration,
     /// This copy's name in the lease columns: unique per process.
     pub holder: String,
+    /// How long a taken watch stays with this copy unless renewed.
+    pub lease: Duration,
 }
 
 /// A name no other copy has: the host's, the process's, and a random part.

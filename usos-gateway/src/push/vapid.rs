@@ -96,7 +96,7 @@ fn pem_block(pem: &str, label: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Written by `openssl ecparam -name prime256v1 -genkey -noout` (a test key).

@@ -4,7 +4,6 @@
 //! may run it against one database: the lease keeps them off each other's
 //! rows.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,9 +24,6 @@ use crate::routes::AppState;
 use crate::session::Session;
 use crate::store::{now_ms, plain, Watch};
 
-/// How long a copy holds a row it took before another may take it: longer
-/// than one read of USOS and one push together, renewed while it works.
-pub const LEASE: Duration = Duration::from_secs(30);
 /// How often the watcher looks for due rows when none was due.
 const IDLE_TICK: Duration = Duration::from_millis(500);
 /// How long a stopping copy waits for the rows it is working on.
@@ -51,7 +47,6 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(
         (state.config.max_upstream_concurrency / 2).max(1),
     ));
-    let db_trouble = Throttle::default();
     let renewer = tokio::spawn(renew_leases(state.clone()));
     let counter = tokio::spawn(count_watches(state.clone()));
     let mut working = JoinSet::new();
@@ -60,6 +55,13 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             break;
         }
         while working.try_join_next().is_some() {}
+        if !push.store.is_ready() {
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
         let free = slots.available_permits();
         if free == 0 {
             tokio::select! {
@@ -69,14 +71,24 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             continue;
         }
         let now = now_ms();
+        let asked = std::time::Instant::now();
         let taken = push
             .store
-            .take_due_watches(&holder, now, now + LEASE.as_millis() as i64, free as i64)
+            .take_due_watches(
+                &holder,
+                now,
+                now + push.lease.as_millis() as i64,
+                free as i64,
+            )
             .await;
+        state
+            .metrics
+            .lease_query_seconds
+            .observe(asked.elapsed().as_secs_f64());
         let watches = match taken {
             Ok(watches) => watches,
             Err(error) => {
-                db_trouble.warn(&error);
+                push.store.note_failure(&error);
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_secs(1)) => {}
                     _ = stop.changed() => {}
@@ -97,7 +109,13 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             };
             let state = state.clone();
             working.spawn(async move {
+                // Which copy works on which watch, when: the tests check
+                // from two copies' logs that no watch is worked on by both
+                // at once. (The watch's id is a random number of ours.)
+                let id = watch.id.clone();
+                tracing::debug!(watch = %id, "watch taken");
                 work(&state, watch).await;
+                tracing::debug!(watch = %id, "watch let go");
                 drop(slot);
             });
         }
@@ -114,7 +132,7 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         Ok(n) => tracing::info!(released = n, "watcher stopped; leases handed back"),
         Err(error) => tracing::warn!(
             problem = plain(&error),
-            "watcher stopped; leases not handed back, they expire in 30 s"
+            "watcher stopped; leases not handed back, they expire by themselves"
         ),
     }
 }
@@ -206,7 +224,7 @@ async fn work(state: &AppState, watch: Watch) {
                 )
                 .await
             {
-                tracing::warn!(problem = plain(&error), "cannot reschedule a watch");
+                push.store.note_failure(&error);
             }
         }
         Seen::End => end(state, &watch, "ended by the student").await,
@@ -280,7 +298,7 @@ async fn send(state: &AppState, watch: &Watch, outcome: Outcome, seen_at: i64) {
     match after_push(delivery, failures) {
         AfterPush::End => {
             if let Err(error) = push.store.end_watch(&watch.id, &push.holder).await {
-                tracing::warn!(problem = plain(&error), "cannot end a watch");
+                push.store.note_failure(&error);
             }
         }
         AfterPush::RetryIn(wait) => {
@@ -296,7 +314,7 @@ async fn send(state: &AppState, watch: &Watch, outcome: Outcome, seen_at: i64) {
                 )
                 .await
             {
-                tracing::warn!(problem = plain(&error), "cannot keep a push to retry");
+                push.store.note_failure(&error);
             }
         }
     }
@@ -325,7 +343,7 @@ async fn reschedule(
         )
         .await
     {
-        tracing::warn!(problem = plain(&error), "cannot reschedule a watch");
+        push.store.note_failure(&error);
     }
 }
 
@@ -336,7 +354,7 @@ async fn end(state: &AppState, watch: &Watch, why: &'static str) {
     };
     match push.store.end_watch(&watch.id, &push.holder).await {
         Ok(_) => tracing::debug!(why, "watch ended"),
-        Err(error) => tracing::warn!(problem = plain(&error), "cannot end a watch"),
+        Err(error) => push.store.note_failure(&error),
     }
 }
 
@@ -352,8 +370,8 @@ async fn renew_leases(state: AppState) {
         return;
     };
     loop {
-        tokio::time::sleep(LEASE / 3).await;
-        let until = now_ms() + LEASE.as_millis() as i64;
+        tokio::time::sleep(push.lease / 3).await;
+        let until = now_ms() + push.lease.as_millis() as i64;
         let _ = push.store.renew_leases(&push.holder, until).await;
     }
 }
@@ -368,25 +386,5 @@ async fn count_watches(state: AppState) {
             state.metrics.watches_active.set(n);
         }
         tokio::time::sleep(Duration::from_secs(10)).await;
-    }
-}
-
-/// A database that is away fails every query: one warning a minute says so.
-#[derive(Default)]
-struct Throttle {
-    last_ms: AtomicI64,
-}
-
-impl Throttle {
-    fn warn(&self, error: &sqlx::Error) {
-        let now = now_ms();
-        let last = self.last_ms.load(Ordering::Relaxed);
-        if now - last >= 60_000 {
-            self.last_ms.store(now, Ordering::Relaxed);
-            tracing::warn!(
-                problem = plain(error),
-                "the watcher cannot reach the database; it keeps trying (said once a minute)"
-            );
-        }
     }
 }

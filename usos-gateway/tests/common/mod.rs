@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,6 +25,31 @@ pub async fn serve(app: axum::Router) -> SocketAddr {
         axum::serve(listener, app).await.unwrap();
     });
     addr
+}
+
+/// usos-sim in OAuth mode, with its controls, where each access token is a
+/// student of their own whose orders take `delays`.
+pub async fn start_many_students_sim(delays: usos_sim::sim::Delays) -> SocketAddr {
+    let world = usos_sim::world::SharedWorld::new(
+        usos_sim::profiles::Profile::Eligible,
+        delays,
+        true,
+        Vec::new(),
+    );
+    world.lock().many_students = true;
+    let app = usos_sim::server::router(
+        world,
+        &usos_sim::server::ServerOptions {
+            dist: PathBuf::from("/nonexistent"),
+            control: true,
+            csp: true,
+            oauth: Some(
+                usos_sim::oauth::Consumer::parse(&format!("{CONSUMER_KEY}:{CONSUMER_SECRET}"))
+                    .unwrap(),
+            ),
+        },
+    );
+    serve(app).await
 }
 
 /// usos-sim in OAuth mode, with its controls.
@@ -351,3 +378,131 @@ pub async fn set_faults(sim: SocketAddr, faults: &[&str]) {
 
 pub const MCARD: &str =
     "services/cards/mcard?fields=why_cannot_order|planned_expiration_date|why_cannot_revoke|orders";
+
+/// A gateway copy as its own process (the real binary), with push on the
+/// database at `database_url`, sharing `files`' keys with other copies;
+/// its log goes to `files.dir/{name}.log`.
+pub fn spawn_push_gateway(
+    usos: SocketAddr,
+    files: &PushFiles,
+    database_url: &str,
+    name: &str,
+    extra: &[&str],
+) -> (std::process::Child, SocketAddr) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    spawn_push_gateway_at(usos, files, database_url, name, addr, extra)
+}
+
+/// [`spawn_push_gateway`] on a given address (a restart keeps it).
+pub fn spawn_push_gateway_at(
+    usos: SocketAddr,
+    files: &PushFiles,
+    database_url: &str,
+    name: &str,
+    addr: SocketAddr,
+    extra: &[&str],
+) -> (std::process::Child, SocketAddr) {
+    let secret = files.dir.join("consumer-secret");
+    std::fs::write(&secret, CONSUMER_SECRET).unwrap();
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(files.dir.join(format!("{name}.log")))
+        .unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_usos-gateway"))
+        .args(["--listen", &addr.to_string()])
+        .args(["--usos-api", &format!("http://{usos}/")])
+        .args(["--consumer-key", CONSUMER_KEY])
+        .args(["--consumer-secret-file", secret.to_str().unwrap()])
+        .args(["--public-url", &format!("http://{addr}/")])
+        .args([
+            "--session-key-file",
+            files.dir.join("session-key").to_str().unwrap(),
+        ])
+        .args([
+            "--vapid-key-file",
+            files.dir.join("vapid.pem").to_str().unwrap(),
+        ])
+        .args(["--vapid-subject", "mailto:it@example.edu"])
+        .args(["--database-url", database_url])
+        .args(["--push-service", &usos.to_string()])
+        .args(extra)
+        .env("USOS_GATEWAY_LOG", "info,usos_gateway=debug")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    (child, addr)
+}
+
+/// Waits until `addr` answers `/healthz`.
+pub async fn wait_until_up(addr: SocketAddr) {
+    for _ in 0..200 {
+        if let Ok(answer) = reqwest::get(format!("http://{addr}/healthz")).await {
+            if answer.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the gateway at {addr} did not come up");
+}
+
+/// From a copy's log (`USOS_GATEWAY_LOG=…usos_gateway=debug`): for each
+/// watch, the spans (start, end; RFC 3339 times) this copy worked on it.
+pub fn work_spans(log: &str) -> std::collections::HashMap<String, Vec<(String, String)>> {
+    let mut open: std::collections::HashMap<String, String> = Default::default();
+    let mut spans: std::collections::HashMap<String, Vec<(String, String)>> = Default::default();
+    for line in log.lines() {
+        let Some(time) = line.split_whitespace().next() else {
+            continue;
+        };
+        let Some(id) = line
+            .split("watch=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+        else {
+            continue;
+        };
+        if line.contains("watch taken") {
+            open.insert(id.to_owned(), time.to_owned());
+        } else if line.contains("watch let go") {
+            if let Some(start) = open.remove(id) {
+                spans
+                    .entry(id.to_owned())
+                    .or_default()
+                    .push((start, time.to_owned()));
+            }
+        }
+    }
+    // Still open at the end of the log (a killed copy): open until "now".
+    for (id, start) in open {
+        spans
+            .entry(id)
+            .or_default()
+            .push((start, "9999".to_owned()));
+    }
+    spans
+}
+
+/// Whether two copies' logs show one watch worked on by both at once.
+pub fn overlapping_work(a: &str, b: &str) -> Vec<String> {
+    let (a, b) = (work_spans(a), work_spans(b));
+    let mut overlaps = Vec::new();
+    for (id, spans_a) in &a {
+        for span_b in b.get(id).into_iter().flatten() {
+            for span_a in spans_a {
+                // RFC 3339 UTC times of one format compare as text.
+                if span_a.0 < span_b.1 && span_b.0 < span_a.1 {
+                    overlaps.push(format!("{id}: {span_a:?} and {span_b:?}"));
+                }
+            }
+        }
+    }
+    overlaps
+}
