@@ -616,7 +616,12 @@ mod tests {
         let error = |extra: &[&str]| with(extra).err().unwrap();
         assert!(error(&["--vapid-subject", "mailto:a@b.pl"]).starts_with("--vapid-subject:"));
         assert!(error(&["--vapid-key-file", key]).starts_with("--vapid-subject is required"));
-        let push = ["--vapid-key-file", key, "--vapid-subject", "mailto:it@example.edu"];
+        let push = [
+            "--vapid-key-file",
+            key,
+            "--vapid-subject",
+            "mailto:it@example.edu",
+        ];
         let config = with(&push).unwrap();
         let pushed = config.push.unwrap();
         assert_eq!(pushed.database_url, "sqlite://usos-gateway.db");
@@ -631,7 +636,10 @@ mod tests {
             "45",
         ]);
         let pushed = with(&postgres).unwrap().push.unwrap();
-        assert_eq!(pushed.database_url, "postgres://gw:pa%20ss@db.example.edu:5432/gw");
+        assert_eq!(
+            pushed.database_url,
+            "postgres://gw:pa%20ss@db.example.edu:5432/gw"
+        );
         assert_eq!(pushed.lease, Duration::from_secs(45));
         let mut bad = push.to_vec();
         bad.extend(["--lease-seconds", "1"]);

@@ -44,3 +44,44 @@ fn the_systemd_unit_verifies() {
     assert!(!said.contains("usos-gateway.service:"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_vapid_key_made_as_the_documents_say_is_read() {
+    let dir = std::env::temp_dir().join(format!("gateway-vapid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sec1 = dir.join("vapid.pem");
+    let pkcs8 = dir.join("vapid-pkcs8.pem");
+    // docs/running-at-a-university.md, "Notifications with the page closed".
+    let made = Command::new("openssl")
+        .args([
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+        ])
+        .arg(&sec1)
+        .status()
+        .expect("openssl (scripts/setup --test installs it)");
+    assert!(made.success());
+    let made = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+        ])
+        .arg(&pkcs8)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for file in [&sec1, &pkcs8] {
+        let pem = std::fs::read_to_string(file).unwrap();
+        let key = usos_gateway::push::vapid::VapidKey::from_pem(&pem).unwrap();
+        assert_eq!(key.public_key().len(), 87);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
