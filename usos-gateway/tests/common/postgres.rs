@@ -109,6 +109,28 @@ impl Postgres {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// The whole database as `pg_dump` writes it: every table's rows.
+    pub fn dump(&self) -> String {
+        let output = Command::new(self.bin.join("pg_dump"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "postgres",
+            ])
+            .output()
+            .expect("pg_dump");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     /// Starts the stopped server again, on the same port and data.
     pub fn start_again(&self) {
         let options = format!(
