@@ -13,7 +13,8 @@
 //! measured is the watcher, not 10 000 sign-ins.
 //!
 //!   watch_load --watches N --ready-within-s S [--copies N]
-//!              [--database-url URL --postgres-data DIR] --bin DIR --out FILE
+//!              [--database-url URL --postgres-data DIR]
+//!              [--max-upstream-concurrency N] --bin DIR --out FILE
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -178,6 +179,7 @@ async fn main() {
     let bin = arg("--bin", "target/server");
     let out = arg("--out", "target/bench/push.md");
     let copies: usize = arg("--copies", "1").parse().unwrap();
+    let concurrency = arg("--max-upstream-concurrency", "64");
     let postgres_data = arg("--postgres-data", "");
     let within_ms: u64 = arg("--ready-within-s", "600").parse::<u64>().unwrap() * 1000;
     let dir = std::env::temp_dir().join(format!("watch-load-{}", std::process::id()));
@@ -292,6 +294,7 @@ async fn main() {
             .args(["--vapid-subject", "mailto:bench@example.edu"])
             .args(["--database-url", &database])
             .args(["--push-service", &sim])
+            .args(["--max-upstream-concurrency", &concurrency])
             .env("USOS_GATEWAY_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -403,7 +406,7 @@ async fn main() {
         .map(|(c, _)| format!("{:.0} %", c / elapsed * 100.0))
         .collect();
     let report = format!(
-        "| {backend} | {copies} | {watches} | {delivered} ({twice} twice) | {:.1} s / {:.1} s | {:.0}/s ({busiest:.0}/s at most) | {:.1} ({:.1}) | {:.1} / {:.1} ms | {} | {:.0} MB | {} | {db_mb:.1} MB |\n",
+        "| {backend} | {copies} ({concurrency}) | {watches} | {delivered} ({twice} twice) | {:.1} s / {:.1} s | {:.0}/s ({busiest:.0}/s at most) | {:.1} ({:.1}) | {:.1} / {:.1} ms | {} | {:.0} MB | {} | {db_mb:.1} MB |\n",
         percentile(&delays, 0.5),
         percentile(&delays, 0.95),
         usos_calls as f64 / elapsed,
