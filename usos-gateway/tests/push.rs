@@ -120,6 +120,21 @@ async fn a_ready_order_is_pushed_once_in_the_students_language() {
         201
     );
 
+    // While the watch is open: the database's files (.db, -wal, -shm)
+    // hold neither the access token nor its secret in clear.
+    let open = files.database_bytes();
+    let issued = sim_json(sim, "issued").await;
+    let mut searched = 0;
+    for secret in issued["issued"].as_array().unwrap() {
+        let value = secret["value"].as_str().unwrap();
+        searched += 1;
+        assert!(
+            !open.windows(value.len()).any(|w| w == value.as_bytes()),
+            "an open watch's database holds a {}",
+            secret["kind"]
+        );
+    }
+    assert!(searched >= 2, "the access token and its secret were issued");
     let ready = post_sim(sim, "ministry-answers", json!({})).await;
     let order_id = ready["order_id"].as_str().unwrap().to_owned();
     let got = wait_for_pushes(sim, 1, FIRST_CHECK).await;
