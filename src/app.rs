@@ -1,15 +1,19 @@
 //! The widget's root: settings, shared state, and the page.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use crate::api::ApiClient;
 use crate::browser;
 use crate::callback::CallBack;
 use crate::components::help_dialog::{address_help_nav, local_help_nav, HelpButton, HelpDialog};
-use crate::components::language_switch::LanguageSwitch;
+use crate::components::language_switch::{LanguageChoice, LanguageProblem, LanguageSwitch};
 use crate::components::order_panel::OrderPanel;
 use crate::components::sign_in::SignOutButton;
+use crate::components::LaterParts;
 use crate::config::{Config, Routing, SettingError};
+use crate::domain::status::OrderStatus;
 use crate::i18n::Lang;
 use crate::store::Store;
 
@@ -18,6 +22,7 @@ use crate::store::Store;
 pub fn App(config: Config) -> impl IntoView {
     let lang = RwSignal::new(config.lang);
     provide_context(lang);
+    provide_context(LanguageChoice::new(lang));
     let store = Store::new(
         ApiClient::from_config(&config),
         config.polling,
@@ -40,6 +45,9 @@ pub fn App(config: Config) -> impl IntoView {
         Routing::None => local_help_nav(),
     });
     provide_context(config);
+    let parts = LaterParts::default();
+    provide_context(parts);
+    prefetch_parts(store, parts);
     store.start();
 
     view! {
@@ -48,6 +56,53 @@ pub fn App(config: Config) -> impl IntoView {
         </div>
     }
 }
+
+/// Once the first status is on screen, fetches what a press is likely to
+/// need next, so that the press does not wait: the activation steps (with
+/// the QR code) whenever an order is on its way or ready, and, a moment
+/// after the first status, the help panel and the other languages.
+fn prefetch_parts(store: Store, parts: LaterParts) {
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(activation_soon) = store.mcard.with(|m| {
+            m.as_ref().map(|m| {
+                m.latest_order().is_some_and(|o| {
+                    matches!(
+                        o.status,
+                        OrderStatus::Pending | OrderStatus::InProgress | OrderStatus::Ready
+                    )
+                })
+            })
+        }) else {
+            return;
+        };
+        let first = !started.get_value();
+        started.set_value(true);
+        browser::after_paint(move || {
+            if activation_soon {
+                parts.activation.prefetch();
+            }
+            if !first {
+                return;
+            }
+            set_timeout(
+                move || {
+                    parts.help.prefetch();
+                    for lang in Lang::ALL {
+                        leptos::task::spawn_local(async move {
+                            let _ = lang.fetch().await;
+                        });
+                    }
+                },
+                IDLE_DELAY,
+            );
+        });
+    });
+}
+
+/// How long after the first status the rest is fetched: the page is idle
+/// by then.
+const IDLE_DELAY: Duration = Duration::from_millis(500);
 
 /// Header, order panel and help panel.
 #[component]
@@ -61,6 +116,7 @@ fn Widget() -> impl IntoView {
                 <SignOutButton/>
             </div>
         </header>
+        <LanguageProblem/>
         <OrderPanel/>
         <HelpDialog/>
     }

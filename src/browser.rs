@@ -226,3 +226,11 @@ fn copy_with_text_area(
     area.remove();
     Ok(copied)
 }
+
+/// Runs `f` once the next frame has been painted: after whatever the page
+/// shows now is on screen.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
+    });
+}

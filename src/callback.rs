@@ -17,6 +17,7 @@ use crate::domain::callback::{attention_title, just_became_ready};
 use crate::domain::push::{availability, base64url_decode, Unavailable};
 use crate::domain::status::OrderStatus;
 use crate::i18n::Lang;
+use crate::parts::{self, PartMissing};
 use crate::push;
 
 /// Push with the page closed, as far as this page knows.
@@ -53,6 +54,11 @@ pub struct CallBack {
     watched: StoredValue<Option<String>>,
     /// The gateway's VAPID public key, once it offered push.
     key: StoredValue<Option<Vec<u8>>>,
+    /// Push is being prepared (the part fetched, the gateway asked).
+    preparing: StoredValue<bool>,
+    /// The student pressed while push was being prepared: the press counts
+    /// for push too, once the preparation and the browser have answered.
+    pressed_early: StoredValue<bool>,
     client: StoredValue<ApiClient>,
     lang: RwSignal<Lang>,
 }
@@ -76,6 +82,8 @@ impl CallBack {
             called_for: StoredValue::new(None),
             watched: StoredValue::new(None),
             key: StoredValue::new(None),
+            preparing: StoredValue::new(false),
+            pressed_early: StoredValue::new(false),
             client: StoredValue::new(client),
             lang,
         };
@@ -96,7 +104,7 @@ impl CallBack {
                     .map(|o| o.id.clone());
                 if push_setting {
                     if let Some(id) = under_way {
-                        call_back.prepare_push(id);
+                        call_back.watch_order(id);
                     }
                 }
             }
@@ -119,20 +127,56 @@ impl CallBack {
                 self.permission.set(permission);
                 self.opted_in
                     .set(permission == NotificationPermission::Granted);
-                let next = match permission {
-                    NotificationPermission::Granted => self.turn_on().await,
-                    NotificationPermission::Denied => PushOffer::Unavailable(Unavailable::Denied),
-                    _ => PushOffer::Offered,
-                };
-                self.push.set(next);
+                match permission {
+                    NotificationPermission::Granted => match parts::turn_push_on(self).await {
+                        Ok(turn_on) => turn_on.await,
+                        Err(PartMissing) => {
+                            self.push.set(PushOffer::Unavailable(Unavailable::Failed))
+                        }
+                    },
+                    NotificationPermission::Denied => {
+                        self.push.set(PushOffer::Unavailable(Unavailable::Denied))
+                    }
+                    _ => self.push.set(PushOffer::Offered),
+                }
             });
             return;
+        }
+        if self.preparing.get_value() {
+            self.pressed_early.set_value(true);
         }
         spawn_local(async move {
             let permission = browser::ask_notification_permission().await;
             self.permission.set(permission);
             self.opted_in
                 .set(permission == NotificationPermission::Granted);
+            self.finish_early_press();
+        });
+    }
+
+    /// A press made while push was being prepared turns push on once push
+    /// is offered and the browser allows notifications.
+    fn finish_early_press(self) {
+        if !self.pressed_early.get_value() || self.preparing.get_value() {
+            return;
+        }
+        let offered = self.push.get_untracked() == PushOffer::Offered;
+        match self.permission.get_untracked() {
+            NotificationPermission::Granted if offered => {}
+            // The browser's answer is still to come.
+            NotificationPermission::Ask if offered => return,
+            _ => {
+                self.pressed_early.set_value(false);
+                return;
+            }
+        }
+        self.pressed_early.set_value(false);
+        self.push.set(PushOffer::Working);
+        spawn_local(async move {
+            match parts::turn_push_on(self).await {
+                Ok(turn_on) => turn_on.await,
+                Err(PartMissing) => self.push.set(PushOffer::Unavailable(Unavailable::Failed)),
+            }
         });
     }
 
@@ -141,21 +185,19 @@ impl CallBack {
     pub fn turn_off(self) {
         self.push.set(PushOffer::Working);
         spawn_local(async move {
-            if let Some(endpoint) = push::unsubscribe().await {
-                if let Err(error) = self.client.get_value().push_unsubscribe(&endpoint).await {
-                    leptos::logging::warn!("mLegitymacja: turning push off: {error}");
-                }
+            match parts::turn_push_off(self).await {
+                Ok(turn_off) => turn_off.await,
+                Err(PartMissing) => self.push.set(PushOffer::On),
             }
-            push::set_wanted_order(None);
-            self.opted_in.set(false);
-            self.push.set(PushOffer::Off);
         });
     }
 
     /// Once per order under way: does the gateway offer push, can this
     /// browser do it, and did the student already ask (then the
     /// subscription goes to the gateway again: they can expire silently).
-    fn prepare_push(self, order_id: String) {
+    /// The work is in the push part, fetched only then; if it cannot be
+    /// fetched, the button stays the in-page call-back.
+    fn watch_order(self, order_id: String) {
         let already = self
             .watched
             .with_value(|w| w.as_deref() == Some(order_id.as_str()));
@@ -163,32 +205,64 @@ impl CallBack {
             return;
         }
         self.watched.set_value(Some(order_id.clone()));
-        spawn_local(async move {
-            let Ok(key) = self.client.get_value().push_key().await else {
-                return;
-            };
-            let Some(key) = base64url_decode(&key.public_key).filter(|k| k.len() == 65) else {
-                return;
-            };
-            self.key.set_value(Some(key));
-            if let Err(reason) = availability(&push::facts()) {
-                self.push.set(PushOffer::Unavailable(reason));
-                return;
-            }
-            let wanted = push::wanted_order().as_deref() == Some(order_id.as_str());
-            if wanted {
-                if let Some((subscription, _)) = push::existing_subscription().await {
-                    if self.send(&subscription).await {
-                        self.opted_in.set(
-                            browser::notification_permission() == NotificationPermission::Granted,
-                        );
-                        self.push.set(PushOffer::On);
-                        return;
-                    }
+        self.preparing.set_value(true);
+        // Not before the status is on screen: the push part comes after it.
+        browser::after_paint(move || {
+            spawn_local(async move {
+                match parts::prepare_push(self, order_id).await {
+                    Ok(prepare) => prepare.await,
+                    // Asked again for the next order, or on the next page open.
+                    Err(PartMissing) => self.watched.set_value(None),
+                }
+                self.preparing.set_value(false);
+                self.finish_early_press();
+            });
+        });
+    }
+
+    /// [`CallBack::watch_order`]'s work, in the push part.
+    pub(crate) async fn prepare_push(self, order_id: String) {
+        let Ok(key) = self.client.get_value().push_key().await else {
+            return;
+        };
+        let Some(key) = base64url_decode(&key.public_key).filter(|k| k.len() == 65) else {
+            return;
+        };
+        self.key.set_value(Some(key));
+        if let Err(reason) = availability(&push::facts()) {
+            self.push.set(PushOffer::Unavailable(reason));
+            return;
+        }
+        let wanted = push::wanted_order().as_deref() == Some(order_id.as_str());
+        if wanted {
+            if let Some((subscription, _)) = push::existing_subscription().await {
+                if self.send(&subscription).await {
+                    self.opted_in
+                        .set(browser::notification_permission() == NotificationPermission::Granted);
+                    self.push.set(PushOffer::On);
+                    return;
                 }
             }
-            self.push.set(PushOffer::Offered);
-        });
+        }
+        self.push.set(PushOffer::Offered);
+    }
+
+    /// [`CallBack::opt_in`]'s work once the browser allows, in the push part.
+    pub(crate) async fn turn_push_on(self) {
+        let next = self.turn_on().await;
+        self.push.set(next);
+    }
+
+    /// [`CallBack::turn_off`]'s work, in the push part.
+    pub(crate) async fn turn_push_off(self) {
+        if let Some(endpoint) = push::unsubscribe().await {
+            if let Err(error) = self.client.get_value().push_unsubscribe(&endpoint).await {
+                leptos::logging::warn!("mLegitymacja: turning push off: {error}");
+            }
+        }
+        push::set_wanted_order(None);
+        self.opted_in.set(false);
+        self.push.set(PushOffer::Off);
     }
 
     /// Subscribes and hands the subscription to the gateway.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod i18n;
 pub mod mount;
+pub mod parts;
 pub mod push;
 pub mod qr;
 pub mod store;

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::app::{App, SettingsProblem};
-use crate::config::{choose_lang, Config, PageFacts};
+use crate::config::{choose_lang, Config, PageFacts, SettingError};
 use crate::i18n::Lang;
 
 /// The widget's stylesheet, built into the bundle so nothing else is fetched
@@ -87,8 +87,39 @@ fn mount_into(document: &Document, host: &HtmlElement) -> Result<(), wasm_bindge
     shadow.append_child(&container)?;
     CONTAINERS.with(|all| all.borrow_mut().push(container.clone()));
 
+    let lang = match &config {
+        Ok(config) => config.lang,
+        Err(_) => choose_lang(
+            host.get_attribute("data-lang")
+                .as_deref()
+                .and_then(Lang::from_tag),
+            &page,
+        ),
+    };
+    // The student's language is known before the first render. Polish is
+    // in the first download; another language is fetched first, and if it
+    // cannot be, the widget starts in Polish and its switch offers it again.
+    if lang.is_at_hand() {
+        start(container, config, lang);
+    } else {
+        // Leptos's own executor starts with the first mount.
+        wasm_bindgen_futures::spawn_local(async move {
+            let lang = if lang.fetch().await.is_ok() {
+                lang
+            } else {
+                Lang::Pl
+            };
+            start(container, config, lang);
+        });
+    }
+    Ok(())
+}
+
+/// Mounts the widget, or the notice on its settings, in `lang`.
+fn start(container: HtmlElement, config: Result<Config, Vec<SettingError>>, lang: Lang) {
     match config {
-        Ok(config) => {
+        Ok(mut config) => {
+            config.lang = lang;
             config.status_codes.install();
             leptos::mount::mount_to(container, move || view! { <App config/> }).forget()
         }
@@ -96,17 +127,10 @@ fn mount_into(document: &Document, host: &HtmlElement) -> Result<(), wasm_bindge
             for error in &errors {
                 leptos::logging::error!("mLegitymacja: setting {error}");
             }
-            let lang = choose_lang(
-                host.get_attribute("data-lang")
-                    .as_deref()
-                    .and_then(Lang::from_tag),
-                &page,
-            );
             leptos::mount::mount_to(container, move || view! { <SettingsProblem errors lang/> })
                 .forget()
         }
     }
-    Ok(())
 }
 
 /// After a panic nothing reactive can be trusted: replace every widget with a
@@ -136,7 +160,7 @@ fn crash_notice(document: &Document, container: &HtmlElement) -> Result<(), wasm
     notice.set_attribute("data-test", "crash")?;
     for (lang, what, todo) in Lang::ALL
         .iter()
-        .map(|l| (l.tag(), l.texts().crash.0, l.texts().crash.1))
+        .map(|l| (l.tag(), l.crash().what, l.crash().todo))
     {
         let what = element("p", "mlg-problem__what", what)?;
         what.set_attribute("lang", lang)?;
@@ -149,7 +173,7 @@ fn crash_notice(document: &Document, container: &HtmlElement) -> Result<(), wasm
     let reload = element(
         "a",
         "mlg-button",
-        &Lang::ALL.map(|l| l.texts().reload).join(" / "),
+        &Lang::ALL.map(|l| l.crash().reload).join(" / "),
     )?;
     let here = web_sys::window()
         .and_then(|w| w.location().href().ok())

@@ -2,7 +2,8 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::components::{keep_focus_inside, sync_modal, text, texts, use_lang};
+use crate::components::later::LaterView;
+use crate::components::{keep_focus_inside, sync_modal, text, use_lang, LaterParts};
 use crate::domain::status::STATUS_CODES;
 
 /// The help panel's own address in a page the widget owns, so it can be
@@ -101,6 +102,7 @@ pub fn HelpButton() -> impl IntoView {
 pub fn HelpDialog() -> impl IntoView {
     let lang = use_lang();
     let nav = expect_context::<HelpNav>();
+    let parts = expect_context::<LaterParts>();
     let dialog = NodeRef::<Dialog>::new();
     sync_modal(dialog, move || nav.open.get());
     view! {
@@ -117,7 +119,7 @@ pub fn HelpDialog() -> impl IntoView {
             on:close=move |_| nav.close.run(())
         >
             <div class="mlg-dialog__header">
-                <h2 class="mlg-dialog__title" id="mlg-help-title">{text(lang, |t| t.help.title)}</h2>
+                <h2 class="mlg-dialog__title" id="mlg-help-title">{text(lang, |t| t.help_title)}</h2>
                 <button
                     type="button"
                     class="mlg-icon-button"
@@ -128,33 +130,45 @@ pub fn HelpDialog() -> impl IntoView {
                     "✕"
                 </button>
             </div>
-            <h3>{text(lang, |t| t.help.what_heading)}</h3>
-            <p>{text(lang, |t| t.help.what_body)}</p>
-            <h3>{text(lang, |t| t.help.who_heading)}</h3>
-            <p>{text(lang, |t| t.help.who_lead)}</p>
-            <ul>{move || texts(lang).help.who_items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
-            <h3>{text(lang, |t| t.help.how_heading)}</h3>
-            <p>{text(lang, |t| t.help.how_body)}</p>
-            <h3>{text(lang, |t| t.help.wait_heading)}</h3>
-            <p>{text(lang, |t| t.help.wait_body)}</p>
-            <h3>{text(lang, |t| t.help.statuses_heading)}</h3>
-            <ul class="mlg-help-statuses">
-                {move || {
-                    let lang = lang.get();
-                    STATUS_CODES
-                        .iter()
-                        .map(|(_, status)| {
-                            view! {
-                                <li>
-                                    <strong>{status.label(lang).to_owned()}</strong>
-                                    " – "
-                                    {status.meaning(lang)}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            {move || nav.open.get().then(|| view! { <LaterView part=parts.help/> })}
         </dialog>
+    }
+}
+
+/// The instruction's sections, with the statuses: the help part
+/// (`crate::parts::help`), fetched when the panel first opens or when the
+/// widget is idle.
+#[component]
+pub fn HelpSections() -> impl IntoView {
+    let lang = use_lang();
+    let help = move || lang.get().help();
+    view! {
+        <h3>{move || help().what_heading}</h3>
+        <p>{move || help().what_body}</p>
+        <h3>{move || help().who_heading}</h3>
+        <p>{move || help().who_lead}</p>
+        <ul>{move || help().who_items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
+        <h3>{move || help().how_heading}</h3>
+        <p>{move || help().how_body}</p>
+        <h3>{move || help().wait_heading}</h3>
+        <p>{move || help().wait_body}</p>
+        <h3>{move || help().statuses_heading}</h3>
+        <ul class="mlg-help-statuses">
+            {move || {
+                let lang = lang.get();
+                STATUS_CODES
+                    .iter()
+                    .map(|(_, status)| {
+                        view! {
+                            <li>
+                                <strong>{status.label(lang).to_owned()}</strong>
+                                " – "
+                                {status.meaning(lang)}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
     }
 }

@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod help_dialog;
 pub mod history;
 pub mod language_switch;
+pub mod later;
 pub mod notify_button;
 pub mod order_button;
 pub mod order_card;
@@ -46,6 +47,22 @@ pub fn text(
     pick: fn(&'static Texts) -> &'static str,
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || pick(lang.get().texts())
+}
+
+/// The parts of the widget fetched on first use that show views.
+#[derive(Clone, Copy)]
+pub struct LaterParts {
+    pub help: later::Later,
+    pub activation: later::Later,
+}
+
+impl Default for LaterParts {
+    fn default() -> LaterParts {
+        LaterParts {
+            help: later::Later::new(|| Box::pin(crate::parts::help())),
+            activation: later::Later::new(|| Box::pin(crate::parts::activation())),
+        }
+    }
 }
 
 /// The widget's shared state.

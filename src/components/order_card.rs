@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 
 use crate::api::types::OrderSummary;
-use crate::components::activation_steps::ActivationSteps;
 use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::later::LaterView;
 use crate::components::notify_button::NotifyButton;
 use crate::components::outcome::{ErrorOutcome, RevokedOutcome};
 use crate::components::status_badge::StatusBadge;
 use crate::components::status_check::StatusCheck;
-use crate::components::{text, texts, use_lang, use_store};
+use crate::components::{text, texts, use_lang, use_store, LaterParts};
 use crate::domain::status::OrderStatus;
 use crate::store::CancelKind;
 
@@ -97,6 +97,7 @@ fn CancelOrder(order: Signal<OrderSummary>, may_cancel: Signal<bool>) -> impl In
 #[component]
 fn ReadyToCollect(order: Signal<OrderSummary>, may_cancel: Signal<bool>) -> impl IntoView {
     let lang = use_lang();
+    let parts = expect_context::<LaterParts>();
     let showing = RwSignal::new(false);
     view! {
         <p>{text(lang, |t| t.ready_lead)}</p>
@@ -115,7 +116,7 @@ fn ReadyToCollect(order: Signal<OrderSummary>, may_cancel: Signal<bool>) -> impl
         </div>
         <div id="mlg-activation">
             <Show when=move || showing.get()>
-                <ActivationSteps/>
+                <LaterView part=parts.activation/>
             </Show>
         </div>
         <StatusCheck order/>

@@ -1,10 +1,10 @@
 //! English.
 
-use super::{ConfirmTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang};
+use super::{
+    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang,
+};
 
 pub const TEXTS: Texts = Texts {
-    language_name: "English",
-    switch_label: "EN",
     usos_lang: UsosLang::En,
     dates: DateTexts {
         months: Some([
@@ -30,14 +30,14 @@ pub const TEXTS: Texts = Texts {
     settings_problem_todo: "Try again later. If it keeps happening, pass the details below to your university's IT help.",
     order_unconfirmed: "Checking whether the order reached USOS…",
     last_update: "Last update:",
-    crash: ("The mLegitymacja widget ran into an unexpected error.", "Your order is safe in USOS. Reload the page to see its current state."),
-    reload: "Reload the page",
     log_in: "Sign in through USOS",
     sign_in_prompt: "Sign in through your university's USOS to see whether you may order an mLegitymacja and to follow your order.",
     sign_out: "Sign out",
     signing_out: "Signing out…",
     signed_out: "You have signed out.",
     retry: "Try again",
+    part_missing: ("This part of the page could not be downloaded.", "Check your internet connection and try again."),
+    help_title: "Help",
     help_button: "Help",
     close: "Close",
     conditions_heading: "Conditions for getting an mLegitymacja",
@@ -114,24 +114,6 @@ pub const TEXTS: Texts = Texts {
     push_other_origin: "On this page a notification after closing it is not possible, so keep it open.",
     push_ios: "On an iPhone, a notification after closing the page works when you open it from the Home Screen: in Safari tap “Share”, then “Add to Home Screen”; until then keep the page open.",
     push_failed: "Notifications after closing the page could not be turned on, so keep it open.",
-    help: HelpTexts {
-        title: "Help",
-        what_heading: "What is mLegitymacja?",
-        what_body: "The mLegitymacja (mobile student ID) confirms the rights you have as a first-cycle, second-cycle or long-cycle master's student. To use it, you need the mObywatel app.",
-        who_heading: "Who can get an mLegitymacja?",
-        who_lead: "An mLegitymacja can be issued to people who:",
-        who_items: &[
-            "are first-cycle, second-cycle or long-cycle master's students (after first-cycle studies, the ID is valid until 31 October),",
-            "have a PESEL number,",
-            "have an ID photo in USOS,",
-            "have an album number.",
-        ],
-        how_heading: "What do I need to do to get an mLegitymacja?",
-        how_body: "You order it in the Mobilny USOS app or in your university's USOSweb. If you meet the criteria, you receive a QR code (also as text) and an activation code, which you enter in the mObywatel app.",
-        wait_heading: "How long does it take?",
-        wait_body: "The codes are issued by a service of the Ministry of Digital Affairs, and how long you wait depends on how fast it works. It usually takes a few minutes.",
-        statuses_heading: "What do the statuses mean?",
-    },
     statuses: StatusTexts {
         pending: ("Pending", "you placed the order; the university has not yet passed it to the ministry's (MC) system."),
         in_progress: ("In progress", "the order has been passed on and is being processed by the MC system."),
@@ -153,4 +135,31 @@ pub const TEXTS: Texts = Texts {
         unexpected: ("The answer from USOS has an unexpected form.", "Try again later. If it keeps happening, tell your university's IT help."),
         rejected: ("USOS rejected this request.", "Refresh your orders and try again."),
     },
+};
+
+/// The help panel's sections (fetched with the help panel, not at start).
+pub const HELP: HelpTexts = HelpTexts {
+    what_heading: "What is mLegitymacja?",
+    what_body: "The mLegitymacja (mobile student ID) confirms the rights you have as a first-cycle, second-cycle or long-cycle master's student. To use it, you need the mObywatel app.",
+    who_heading: "Who can get an mLegitymacja?",
+    who_lead: "An mLegitymacja can be issued to people who:",
+    who_items: &[
+        "are first-cycle, second-cycle or long-cycle master's students (after first-cycle studies, the ID is valid until 31 October),",
+        "have a PESEL number,",
+        "have an ID photo in USOS,",
+        "have an album number.",
+    ],
+    how_heading: "What do I need to do to get an mLegitymacja?",
+    how_body: "You order it in the Mobilny USOS app or in your university's USOSweb. If you meet the criteria, you receive a QR code (also as text) and an activation code, which you enter in the mObywatel app.",
+    wait_heading: "How long does it take?",
+    wait_body: "The codes are issued by a service of the Ministry of Digital Affairs, and how long you wait depends on how fast it works. It usually takes a few minutes.",
+    statuses_heading: "What do the statuses mean?",
+};
+
+/// The notice shown when the widget itself fails: every language's is at
+/// hand, since nothing more can be fetched then.
+pub const CRASH: CrashTexts = CrashTexts {
+    what: "The mLegitymacja widget ran into an unexpected error.",
+    todo: "Your order is safe in USOS. Reload the page to see its current state.",
+    reload: "Reload the page",
 };

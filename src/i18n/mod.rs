@@ -4,9 +4,17 @@
 //! To add a language: copy `en.rs` to `<tag>.rs` and translate it, then add
 //! the variant, its tag and its file to [`Lang`] below.
 
-mod en;
+pub(crate) mod en;
 mod pl;
-mod uk;
+pub(crate) mod uk;
+
+use std::sync::OnceLock;
+
+use crate::parts::{self, PartMissing};
+
+/// English and Ukrainian texts, once fetched.
+static FETCHED_EN: OnceLock<&'static Texts> = OnceLock::new();
+static FETCHED_UK: OnceLock<&'static Texts> = OnceLock::new();
 
 /// A language the widget speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,12 +28,85 @@ impl Lang {
     /// Every language, in the order the switch shows them.
     pub const ALL: [Lang; 3] = [Lang::Pl, Lang::En, Lang::Uk];
 
-    /// All texts in this language.
+    /// All texts in this language, once at hand (see [`Lang::fetch`]);
+    /// until then, Polish.
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Pl => &pl::TEXTS,
-            Lang::En => &en::TEXTS,
-            Lang::Uk => &uk::TEXTS,
+            other => other.fetched().unwrap_or(&pl::TEXTS),
+        }
+    }
+
+    /// Whether this language's texts are at hand. Polish, the default, is
+    /// always in the first download; English and Ukrainian are parts
+    /// (`crate::parts`) fetched when a student needs them.
+    pub fn is_at_hand(self) -> bool {
+        self == Lang::Pl || self.fetched().is_some()
+    }
+
+    /// Makes this language's texts at hand, fetching them if need be.
+    pub async fn fetch(self) -> Result<(), PartMissing> {
+        let (slot, texts) = match self {
+            Lang::Pl => return Ok(()),
+            Lang::En => (&FETCHED_EN, parts::english().await?),
+            Lang::Uk => (&FETCHED_UK, parts::ukrainian().await?),
+        };
+        let _ = slot.set(texts);
+        Ok(())
+    }
+
+    #[cfg(target_family = "wasm")]
+    fn fetched(self) -> Option<&'static Texts> {
+        match self {
+            Lang::Pl => None,
+            Lang::En => FETCHED_EN.get().copied(),
+            Lang::Uk => FETCHED_UK.get().copied(),
+        }
+    }
+
+    /// Natively (the tests) there are no parts: every language is at hand.
+    #[cfg(not(target_family = "wasm"))]
+    fn fetched(self) -> Option<&'static Texts> {
+        match self {
+            Lang::Pl => None,
+            Lang::En => Some(&en::TEXTS),
+            Lang::Uk => Some(&uk::TEXTS),
+        }
+    }
+
+    /// The language's own name, e.g. "Polski".
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Pl => "Polski",
+            Lang::En => "English",
+            Lang::Uk => "Українська",
+        }
+    }
+
+    /// Its short name on the switch, e.g. "PL".
+    pub fn switch_label(self) -> &'static str {
+        match self {
+            Lang::Pl => "PL",
+            Lang::En => "EN",
+            Lang::Uk => "УКР",
+        }
+    }
+
+    /// The help panel's sections in this language.
+    pub fn help(self) -> &'static HelpTexts {
+        match self {
+            Lang::Pl => &pl::HELP,
+            Lang::En => &en::HELP,
+            Lang::Uk => &uk::HELP,
+        }
+    }
+
+    /// What the widget says when it fails itself.
+    pub fn crash(self) -> &'static CrashTexts {
+        match self {
+            Lang::Pl => &pl::CRASH,
+            Lang::En => &en::CRASH,
+            Lang::Uk => &uk::CRASH,
         }
     }
 
@@ -96,7 +177,6 @@ pub struct ProblemTexts {
 
 /// The help panel: the instruction's sections.
 pub struct HelpTexts {
-    pub title: &'static str,
     pub what_heading: &'static str,
     pub what_body: &'static str,
     pub who_heading: &'static str,
@@ -116,12 +196,15 @@ pub struct ConfirmTexts {
     pub yes: &'static str,
 }
 
+/// The notice shown when the widget fails itself.
+pub struct CrashTexts {
+    pub what: &'static str,
+    pub todo: &'static str,
+    pub reload: &'static str,
+}
+
 /// All texts of one language.
 pub struct Texts {
-    /// The language's own name, e.g. "Polski".
-    pub language_name: &'static str,
-    /// Its short name on the switch, e.g. "PL".
-    pub switch_label: &'static str,
     pub usos_lang: UsosLang,
     pub dates: DateTexts,
     pub language_switch: &'static str,
@@ -146,10 +229,11 @@ pub struct Texts {
     pub sign_out: &'static str,
     pub signing_out: &'static str,
     pub signed_out: &'static str,
-    pub crash: Problem,
-    pub reload: &'static str,
     pub order_unconfirmed: &'static str,
     pub last_update: &'static str,
+    /// A part of the widget could not be fetched.
+    pub part_missing: Problem,
+    pub help_title: &'static str,
     pub help_button: &'static str,
     pub close: &'static str,
     pub conditions_heading: &'static str,
@@ -213,7 +297,6 @@ pub struct Texts {
     pub push_other_origin: &'static str,
     pub push_ios: &'static str,
     pub push_failed: &'static str,
-    pub help: HelpTexts,
     pub statuses: StatusTexts,
     pub problems: ProblemTexts,
 }

@@ -1,10 +1,10 @@
 //! Polish: the university's instruction's own words wherever it has them.
 
-use super::{ConfirmTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang};
+use super::{
+    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang,
+};
 
 pub const TEXTS: Texts = Texts {
-    language_name: "Polski",
-    switch_label: "PL",
     usos_lang: UsosLang::Pl,
     dates: DateTexts {
         months: None,
@@ -28,14 +28,14 @@ pub const TEXTS: Texts = Texts {
     settings_problem_todo: "Spróbuj później. Jeśli to się powtarza, przekaż poniższe szczegóły pomocy IT uczelni.",
     order_unconfirmed: "Sprawdzamy, czy zamówienie dotarło do USOS…",
     last_update: "Ostatnia aktualizacja:",
-    crash: ("Widżet mLegitymacji napotkał nieoczekiwany błąd.", "Twoje zamówienie jest bezpieczne w USOS. Odśwież stronę, aby zobaczyć jego aktualny stan."),
-    reload: "Odśwież stronę",
     log_in: "Zaloguj się przez USOS",
     sign_in_prompt: "Zaloguj się przez USOS swojej uczelni, aby sprawdzić, czy możesz zamówić mLegitymację, i śledzić swoje zamówienie.",
     sign_out: "Wyloguj",
     signing_out: "Wylogowywanie…",
     signed_out: "Wylogowano.",
     retry: "Spróbuj ponownie",
+    part_missing: ("Nie udało się pobrać tej części strony.", "Sprawdź połączenie z internetem i spróbuj ponownie."),
+    help_title: "Pomoc",
     help_button: "Pomoc",
     close: "Zamknij",
     conditions_heading: "Warunki konieczne do wygenerowania mLegitymacji",
@@ -112,24 +112,6 @@ pub const TEXTS: Texts = Texts {
     push_other_origin: "Na tej stronie powiadomienie po jej zamknięciu nie jest możliwe, więc zostaw ją otwartą.",
     push_ios: "Na iPhonie powiadomienie po zamknięciu strony działa, gdy otworzysz ją z ekranu początkowego: w Safari stuknij „Udostępnij”, potem „Do ekranu początk.”; do tego czasu zostaw stronę otwartą.",
     push_failed: "Nie udało się włączyć powiadomień po zamknięciu strony, więc zostaw ją otwartą.",
-    help: HelpTexts {
-        title: "Pomoc",
-        what_heading: "Co to jest mLegitymacja?",
-        what_body: "mLegitymacja studencka potwierdza uprawnienia wynikające z bycia studentem studiów I, II stopnia i jednolitych magisterskich. Aby z niej skorzystać, trzeba mieć aplikację mObywatel.",
-        who_heading: "Kto może otrzymać mLegitymację?",
-        who_lead: "mLegitymację mogą otrzymać osoby, które:",
-        who_items: &[
-            "są studentami studiów I, II st. i jednolitych magisterskich (po ukończeniu studiów I st. legitymacja przysługuje do 31 października),",
-            "mają numer PESEL,",
-            "mają w USOS zdjęcie do legitymacji,",
-            "mają numer albumu.",
-        ],
-        how_heading: "Co trzeba zrobić, by otrzymać mLegitymację?",
-        how_body: "Zamówienie składasz w aplikacji Mobilny USOS albo w USOSweb swojej uczelni. Jeśli spełniasz kryteria, otrzymujesz kod QR (również w wersji tekstowej) i kod aktywacyjny, które musisz wprowadzić w aplikacji mObywatel.",
-        wait_heading: "Jak długo trzeba czekać?",
-        wait_body: "Za wydanie kodów odpowiada serwis Ministerstwa Cyfryzacji i od szybkości jego działania zależy, jak długo czeka się na mLegitymację. Zazwyczaj trwa to kilka minut.",
-        statuses_heading: "Co oznaczają poszczególne statusy?",
-    },
     statuses: StatusTexts {
         pending: ("Oczekuje", "użytkownik złożył zamówienie, uczelnia nie przekazała go jeszcze do systemu MC."),
         in_progress: ("W trakcie", "zamówienie zostało przekazane i jest przetwarzane przez system MC."),
@@ -151,4 +133,32 @@ pub const TEXTS: Texts = Texts {
         unexpected: ("Odpowiedź USOS ma nieoczekiwaną postać.", "Spróbuj ponownie później. Jeśli to się powtarza, zgłoś to pomocy IT uczelni."),
         rejected: ("USOS odrzucił to żądanie.", "Odśwież stan zamówień i spróbuj ponownie."),
     },
+};
+
+/// The help panel's sections (fetched with the help panel, not at start).
+pub const HELP: HelpTexts = HelpTexts {
+    what_heading: "Co to jest mLegitymacja?",
+    what_body: "mLegitymacja studencka potwierdza uprawnienia wynikające z bycia studentem studiów I, II stopnia i jednolitych magisterskich. Aby z niej skorzystać, trzeba mieć aplikację mObywatel.",
+    who_heading: "Kto może otrzymać mLegitymację?",
+    who_lead: "mLegitymację mogą otrzymać osoby, które:",
+    who_items: &[
+        "są studentami studiów I, II st. i jednolitych magisterskich (po ukończeniu studiów I st. legitymacja przysługuje do 31 października),",
+        "mają numer PESEL,",
+        "mają w USOS zdjęcie do legitymacji,",
+        "mają numer albumu.",
+    ],
+    how_heading: "Co trzeba zrobić, by otrzymać mLegitymację?",
+    how_body: "Zamówienie składasz w aplikacji Mobilny USOS albo w USOSweb swojej uczelni. Jeśli spełniasz kryteria, otrzymujesz kod QR (również w wersji tekstowej) i kod aktywacyjny, które musisz wprowadzić w aplikacji mObywatel.",
+    wait_heading: "Jak długo trzeba czekać?",
+    wait_body: "Za wydanie kodów odpowiada serwis Ministerstwa Cyfryzacji i od szybkości jego działania zależy, jak długo czeka się na mLegitymację. Zazwyczaj trwa to kilka minut.",
+    statuses_heading: "Co oznaczają poszczególne statusy?",
+};
+
+/// The notice shown when the widget itself fails: every language's is at
+/// hand, since nothing more can be fetched then.
+pub const CRASH: CrashTexts = CrashTexts {
+    what: "Widżet mLegitymacji napotkał nieoczekiwany błąd.",
+    todo:
+        "Twoje zamówienie jest bezpieczne w USOS. Odśwież stronę, aby zobaczyć jego aktualny stan.",
+    reload: "Odśwież stronę",
 };
