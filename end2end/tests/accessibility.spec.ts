@@ -130,6 +130,8 @@ const states: State[] = [
     open: async (page) => {
       await page.locator("[data-test=help-button]").click();
       await expect(page.locator("[data-test=help]")).toBeVisible();
+      // Its sections are a part of the widget: judge them once they are here.
+      await expect(page.locator("[data-test=help] h3").first()).toBeVisible();
     },
   },
   {
@@ -272,6 +274,7 @@ test("a status change is announced once, not on every poll; trouble once, not on
   test.setTimeout(60_000);
   await resetStudent(request, { profile: "eligible", pending_ms: 6_000, processing_ms: 6_000 });
   await page.goto("/");
+  await page.locator("[data-test=status-announcement]").waitFor({ state: "attached" });
   // Listens as a screen reader would: to changes of the live regions.
   await page.evaluate(() => {
     const record = window as unknown as { heard: (string | null)[]; alerts: number };

@@ -1,7 +1,8 @@
 // Every test runs under the stand-in's strict Content-Security-Policy and fails
 // if the browser reports any violation of it, from the page or the widget, or
 // if the widget panics (the panic hook logs "panicked at").
-import { expect, test as base } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, Page, test as base } from "@playwright/test";
 
 export const test = base.extend<{ cspViolations: string[] }>({
   cspViolations: [
@@ -54,4 +55,24 @@ export async function animationsSettled(page: import("@playwright/test").Page): 
       await Promise.all(now.map((animation) => animation.finished.catch(() => undefined)));
     }
   });
+}
+
+/** axe in every language and colour scheme on the state on screen. A
+ * language's texts may first have to be fetched (a part of the widget):
+ * each check waits until the widget shows that language. */
+export async function axeEverywhere(page: Page): Promise<void> {
+  for (const [button, tag] of [["PL", "pl"], ["EN", "en"], ["УКР", "uk"]]) {
+    await page.getByRole("button", { name: button, exact: true }).click();
+    await expect(page.locator(`.mlg[lang=${tag}]`)).toHaveCount(1);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await animationsSettled(page);
+      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      expect(found, `${button}, ${colorScheme}`).toEqual([]);
+    }
+  }
+  await page.getByRole("button", { name: "PL", exact: true }).click();
+  await expect(page.locator(".mlg[lang=pl]")).toHaveCount(1);
+  await page.emulateMedia({ colorScheme: "light" });
 }

@@ -11,9 +11,8 @@
 // worker's notification. The browser is Debian's full Chromium, which
 // Playwright runs in its new headless mode (`--headless`; the old headless
 // shell is a separate binary this project never uses).
-import AxeBuilder from "@axe-core/playwright";
 import { APIRequestContext, BrowserContext, Page } from "@playwright/test";
-import { animationsSettled, expect, test } from "./fixtures";
+import { axeEverywhere, expect, test } from "./fixtures";
 import { snap } from "./shots";
 
 const port = Number(process.env.E2E_PORT ?? 8091);
@@ -200,22 +199,6 @@ test("the page opened again sends the subscription again while the watch is want
   await sent;
   await expect(page.locator("[data-test=push-on]")).toBeVisible();
 });
-
-/** axe in every language and colour scheme on the state on screen. */
-async function axeEverywhere(page: Page): Promise<void> {
-  for (const button of ["PL", "EN", "УКР"]) {
-    await page.getByRole("button", { name: button, exact: true }).click();
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme });
-      await animationsSettled(page);
-      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-      const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-      expect(found, `${button}, ${colorScheme}`).toEqual([]);
-    }
-  }
-  await page.getByRole("button", { name: "PL", exact: true }).click();
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 test("axe: push offered, on with Wyłącz, off — pl/en/uk × light/dark", async ({ page, context, request }) => {
   test.setTimeout(90_000);
