@@ -93,8 +93,8 @@ pub async fn add_headers(
     response
 }
 
-/// Trunk's output names carry a content hash of up to 16 hex digits (leading
-/// zeros dropped): `name-0123…cdef.ext`.
+/// The build's output names carry a content hash of up to 16 hex digits
+/// (Trunk drops leading zeros): `name-0123…cdef.ext`.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
@@ -124,6 +124,9 @@ mod tests {
         assert!(is_hashed_asset("/mlegitymacja-fc3087ac9bcc402a.js"));
         assert!(is_hashed_asset("/page-9c8058f82021fafa.css"));
         assert!(is_hashed_asset("/mlegitymacja-a672c3dc1dc83a_bg.wasm"));
+        // The widget's parts and the loader of the parts (widget-build seal).
+        assert!(is_hashed_asset("/split_help-dadcbb7698890bba.wasm"));
+        assert!(is_hashed_asset("/parts-39a9542be4d4f593.js"));
         assert!(!is_hashed_asset("/widget.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/pomoc"));
