@@ -34,18 +34,7 @@ pub fn split(input: &Path, out_dir: &Path, expected: &[String]) -> Result<Vec<St
     })
     .map_err(|e| format!("the split failed: {e:#}"))?;
 
-    let found: BTreeSet<&str> = result.prefetch_map.keys().map(String::as_str).collect();
-    let wanted: BTreeSet<&str> = expected
-        .iter()
-        .map(String::as_str)
-        .filter(|name| !name.is_empty())
-        .collect();
-    if found != wanted {
-        return Err(format!(
-            "the wasm's split points are {found:?}, the build expects {wanted:?}: \
-             update the list in scripts/build-wasm with the #[wasm_split] points in src/parts.rs"
-        ));
-    }
+    same_parts(result.prefetch_map.keys().map(String::as_str), expected)?;
     for required in [main_out.clone(), out_dir.join(LOADER)] {
         if !required.is_file() {
             return Err(format!("the split wrote no {}", required.display()));
@@ -61,4 +50,55 @@ pub fn split(input: &Path, out_dir: &Path, expected: &[String]) -> Result<Vec<St
         }
     }
     Ok(files)
+}
+
+/// The parts found in the wasm must be exactly the ones the build lists.
+pub fn same_parts<'a>(
+    found: impl IntoIterator<Item = &'a str>,
+    expected: &[String],
+) -> Result<(), String> {
+    let found: BTreeSet<&str> = found.into_iter().collect();
+    let wanted: BTreeSet<&str> = expected
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !name.is_empty())
+        .collect();
+    if found != wanted {
+        return Err(format!(
+            "the wasm's split points are {found:?}, the build expects {wanted:?}: \
+             update the list in scripts/build-wasm with the #[wasm_split] points in src/parts.rs"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn the_parts_found_must_be_the_parts_listed() {
+        assert!(same_parts(["help", "qr"], &list(&["qr", "help"])).is_ok());
+        assert!(same_parts([], &list(&[""])).is_ok());
+        let lost = same_parts(["help"], &list(&["help", "qr"])).unwrap_err();
+        assert!(lost.contains("scripts/build-wasm"), "{lost}");
+        assert!(same_parts(["help", "qr"], &list(&["help"])).is_err());
+    }
+
+    #[test]
+    fn a_wasm_that_cannot_be_read_or_split_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("widget-build-{}", std::process::id()));
+        let missing = split(&dir.join("none.wasm"), &dir, &[]).unwrap_err();
+        assert!(missing.contains("cannot read"), "{missing}");
+        std::fs::create_dir_all(&dir).unwrap();
+        let not_wasm = dir.join("not.wasm");
+        std::fs::write(&not_wasm, b"not a wasm module").unwrap();
+        let refused = split(&not_wasm, &dir.join("out"), &[]).unwrap_err();
+        assert!(refused.contains("the split failed"), "{refused}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
