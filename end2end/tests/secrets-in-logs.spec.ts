@@ -31,6 +31,27 @@ test("no secret the stand-in issued, nor the consumer secret, is in the gateway'
   console.log(`searched both logs for ${issued.length + 1} secrets`);
 });
 
+test("the deployment behind nginx (two copies, PostgreSQL): none of its logs holds a secret its stand-in issued", async ({ request }) => {
+  const tlsUsos = `http://127.0.0.1:${port + 5}`;
+  const { issued } = (await (await request.get(`${tlsUsos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
+  // tls.spec.ts signed in and collected: a verifier and a QR token at least.
+  const kinds = new Set(issued.map((i) => i.kind));
+  for (const kind of ["verifier", "access token", "access token secret", "QR token", "activation code"]) {
+    expect(kinds, kind).toContain(kind);
+  }
+  const consumerSecret = fs.readFileSync(".tls-run/consumer-secret", "utf8").trim();
+  const logs = ["gateway-a.log", "gateway-b.log", "usos-sim.log", "nginx-access.log", "nginx-error.log", "nginx-mlegitymacja-access.log", "pg/postgres.log"];
+  for (const name of logs) {
+    const log = fs.readFileSync(`.tls-run/${name}`, "utf8");
+    for (const { kind, value } of [...issued, { kind: "consumer secret", value: consumerSecret }]) {
+      expect(log.includes(value), `${name} holds a ${kind}`).toBe(false);
+    }
+  }
+  // nginx's own access log of the site saw the sign-in's return, without its query.
+  expect(fs.readFileSync(".tls-run/nginx-mlegitymacja-access.log", "utf8")).toContain("GET /auth/callback ");
+  console.log(`searched ${logs.length} logs of the deployment for ${issued.length + 1} secrets`);
+});
+
 test("the gateway's database of watches holds no token or token secret in plain text", async ({ request }) => {
   const { issued } = (await (await request.get(`${usos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
   const files = fs.readdirSync(".gateway-run").filter((f) => f.startsWith("watches.db"));
