@@ -4,6 +4,7 @@
 // changed, never ends the widget: the problem notice says so and
 // "Spróbuj ponownie" fetches it again.
 import { Page } from "@playwright/test";
+import crypto from "node:crypto";
 import { axeEverywhere, expect, test } from "./fixtures";
 import { snap } from "./shots";
 import { resetStudent } from "./sim";
@@ -183,3 +184,9 @@ for (const where of [{ name: "standalone", url: "/" }, { name: "embedded in USOS
     await expect(page.locator("[data-test=order-button]")).toBeVisible();
   });
 }
+
+test("widget.js.sri, for an embedding page's integrity, is widget.js's own hash", async ({ request }) => {
+  const sri = (await (await request.get("/widget.js.sri")).text()).trim();
+  const widget = await (await request.get("/widget.js")).body();
+  expect(sri).toBe(`sha384-${crypto.createHash("sha384").update(widget).digest("base64")}`);
+});

@@ -166,8 +166,9 @@ fn remove(dir: &Path, name: &str) -> Result<(), String> {
     fs::remove_file(dir.join(name)).map_err(|e| format!("cannot remove {name}: {e}"))
 }
 
-/// Seals the build in `dir` (Trunk's staging folder) and writes widget.js
-/// and, if there is one, index.html's preloads and loader.
+/// Seals the build in `dir` (Trunk's staging folder) and writes widget.js,
+/// its hash (widget.js.sri) and, if there is one, index.html's preloads and
+/// loader.
 pub fn seal_dir(dir: &Path, push_worker: &str, base: &str) -> Result<(), String> {
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|e| e.to_string());
     let glue = text(read(dir, GLUE_FILE)?)?;
@@ -216,7 +217,11 @@ pub fn seal_dir(dir: &Path, push_worker: &str, base: &str) -> Result<(), String>
         wasm_integrity: sri(&main_wasm),
         wasm: wasm_name,
     };
-    write(dir, "widget.js", widget_js(&sealed, push_worker).as_bytes())?;
+    let widget = widget_js(&sealed, push_worker);
+    write(dir, "widget.js", widget.as_bytes())?;
+    // widget.js's own hash, for the embedding page's `integrity`
+    // (docs/embedding.md).
+    write(dir, "widget.js.sri", sri(widget.as_bytes()).as_bytes())?;
     let page = dir.join("index.html");
     if page.is_file() {
         let html = text(read(dir, "index.html")?)?;
