@@ -11,8 +11,9 @@
 // worker's notification. The browser is Debian's full Chromium, which
 // Playwright runs in its new headless mode (`--headless`; the old headless
 // shell is a separate binary this project never uses).
-import { APIRequestContext, BrowserContext, Page } from "@playwright/test";
+import { APIRequestContext, Page } from "@playwright/test";
 import { axeEverywhere, expect, test } from "./fixtures";
+import { stubPushManager } from "./push-stub";
 import { snap } from "./shots";
 
 const port = Number(process.env.E2E_PORT ?? 8091);
@@ -34,32 +35,6 @@ async function pushes(request: APIRequestContext): Promise<Pushed[]> {
   return (await (await request.get(`${usos}/_sim/push/messages`)).json()).messages;
 }
 
-/** A subscription made by usos-sim's push service, handed to the page's
- * PushManager instead of Chromium's own (see the top of this file). */
-async function stubPushManager(context: BrowserContext, request: APIRequestContext): Promise<{ endpoint: string }> {
-  const subscription = await (await request.post(`${usos}/_sim/push/subscriptions`)).json();
-  await context.addInitScript((json) => {
-    const made = () => ({
-      endpoint: json.endpoint,
-      expirationTime: null,
-      options: { userVisibleOnly: true },
-      toJSON: () => json,
-      unsubscribe: async () => {
-        localStorage.removeItem("test-push-subscribed");
-        return true;
-      },
-    });
-    PushManager.prototype.subscribe = async function () {
-      localStorage.setItem("test-push-subscribed", "1");
-      return made() as unknown as PushSubscription;
-    };
-    PushManager.prototype.getSubscription = async function () {
-      return (localStorage.getItem("test-push-subscribed") ? made() : null) as unknown as PushSubscription | null;
-    };
-  }, subscription);
-  return subscription;
-}
-
 /** A fresh student whose order waits for the ministry until told. */
 async function signInAndOrder(page: Page, request: APIRequestContext): Promise<void> {
   const reset = await request.post(`${usos}/_sim/reset`, {
@@ -77,7 +52,7 @@ async function signInAndOrder(page: Page, request: APIRequestContext): Promise<v
 test("told with the page closed: opt in, close the page, the card is ready, the service worker shows the push", async ({ page, context, request }) => {
   test.setTimeout(90_000);
   await context.grantPermissions(["notifications"], { origin: gateway });
-  const subscription = await stubPushManager(context, request);
+  const subscription = await stubPushManager(context, request, usos);
   const before = (await pushes(request)).length;
   await signInAndOrder(page, request);
   await expect(page.locator("[data-test=notice]")).toHaveText("mLegitymacja została zamówiona.");
@@ -164,7 +139,7 @@ test("told with the page closed: opt in, close the page, the card is ready, the 
 test("Wyłącz: the gateway stops watching; nothing is pushed", async ({ page, context, request }) => {
   test.setTimeout(60_000);
   await context.grantPermissions(["notifications"], { origin: gateway });
-  await stubPushManager(context, request);
+  await stubPushManager(context, request, usos);
   const before = (await pushes(request)).length;
   await signInAndOrder(page, request);
   await page.locator("[data-test=notify]").click();
@@ -190,7 +165,7 @@ test("the order's confirmation gives way to the instruction's words when the sta
 
 test("the page opened again sends the subscription again while the watch is wanted", async ({ page, context, request }) => {
   await context.grantPermissions(["notifications"], { origin: gateway });
-  await stubPushManager(context, request);
+  await stubPushManager(context, request, usos);
   await signInAndOrder(page, request);
   await page.locator("[data-test=notify]").click();
   await expect(page.locator("[data-test=push-on]")).toBeVisible();
@@ -203,7 +178,7 @@ test("the page opened again sends the subscription again while the watch is want
 test("axe: push offered, on with Wyłącz, off — pl/en/uk × light/dark", async ({ page, context, request }) => {
   test.setTimeout(90_000);
   await context.grantPermissions(["notifications"], { origin: gateway });
-  await stubPushManager(context, request);
+  await stubPushManager(context, request, usos);
   await signInAndOrder(page, request);
   // Offered: the one button, which now also covers the page closed.
   await expect(page.locator("[data-test=notify]")).toBeVisible();

@@ -9,9 +9,11 @@
 // As in push.spec.ts, PushManager's subscribe and getSubscription return a
 // subscription made by usos-sim's push service, because Chromium's own push
 // service cannot be reached from here.
-import { APIRequestContext, Browser, chromium } from "@playwright/test";
+import { Browser, chromium } from "@playwright/test";
 import fs from "node:fs";
+import { chromiumArgs, chromiumPath } from "./chromium";
 import { expect, test } from "./fixtures";
+import { stubPushManager } from "./push-stub";
 import { decodeQr } from "./qr";
 import { snap } from "./shots";
 
@@ -22,22 +24,9 @@ const usos = `http://127.0.0.1:${port + 5}`;
 async function trustingBrowser(): Promise<Browser> {
   const spki = fs.readFileSync(".tls-run/spki", "utf8").trim();
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--ignore-certificate-errors-spki-list=${spki}`,
-    ],
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`],
   });
-}
-
-async function simSubscription(request: APIRequestContext): Promise<Record<string, unknown>> {
-  return (await request.post(`${usos}/_sim/push/subscriptions`)).json();
 }
 
 test("behind nginx with TLS, two copies on PostgreSQL: sign in → order → live status → QR → push → sign out", async ({ request }) => {
@@ -45,24 +34,7 @@ test("behind nginx with TLS, two copies on PostgreSQL: sign in → order → liv
   const browser = await trustingBrowser();
   const context = await browser.newContext({ baseURL: site, locale: "pl-PL" });
   await context.grantPermissions(["notifications"], { origin: site });
-  const subscription = await simSubscription(request);
-  await context.addInitScript((json) => {
-    const made = () => ({
-      endpoint: json.endpoint,
-      expirationTime: null,
-      options: { userVisibleOnly: true },
-      toJSON: () => json,
-      unsubscribe: async () => true,
-    });
-    let subscribed = false;
-    PushManager.prototype.subscribe = async function () {
-      subscribed = true;
-      return made() as unknown as PushSubscription;
-    };
-    PushManager.prototype.getSubscription = async function () {
-      return (subscribed ? made() : null) as unknown as PushSubscription | null;
-    };
-  }, subscription);
+  const subscription = await stubPushManager(context, request, usos);
   const page = await context.newPage();
   const badge = page.locator("[data-test=order] [data-test=status] .mlg-badge");
   const logLines = () =>

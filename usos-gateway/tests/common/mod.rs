@@ -30,39 +30,26 @@ pub async fn serve(app: axum::Router) -> SocketAddr {
 /// usos-sim in OAuth mode, with its controls, where each access token is a
 /// student of their own whose orders take `delays`.
 pub async fn start_many_students_sim(delays: usos_sim::sim::Delays) -> SocketAddr {
+    start_oauth_sim(delays, true).await
+}
+
+/// usos-sim in OAuth mode, with its controls.
+pub async fn start_sim() -> SocketAddr {
+    let minute = usos_sim::sim::Delays {
+        pending_ms: 60_000,
+        processing_ms: 60_000,
+    };
+    start_oauth_sim(minute, false).await
+}
+
+async fn start_oauth_sim(delays: usos_sim::sim::Delays, many_students: bool) -> SocketAddr {
     let world = usos_sim::world::SharedWorld::new(
         usos_sim::profiles::Profile::Eligible,
         delays,
         true,
         Vec::new(),
     );
-    world.lock().many_students = true;
-    let app = usos_sim::server::router(
-        world,
-        &usos_sim::server::ServerOptions {
-            dist: PathBuf::from("/nonexistent"),
-            control: true,
-            csp: true,
-            oauth: Some(
-                usos_sim::oauth::Consumer::parse(&format!("{CONSUMER_KEY}:{CONSUMER_SECRET}"))
-                    .unwrap(),
-            ),
-        },
-    );
-    serve(app).await
-}
-
-/// usos-sim in OAuth mode, with its controls.
-pub async fn start_sim() -> SocketAddr {
-    let world = usos_sim::world::SharedWorld::new(
-        usos_sim::profiles::Profile::Eligible,
-        usos_sim::sim::Delays {
-            pending_ms: 60_000,
-            processing_ms: 60_000,
-        },
-        true,
-        Vec::new(),
-    );
+    world.lock().many_students = many_students;
     let app = usos_sim::server::router(
         world,
         &usos_sim::server::ServerOptions {
