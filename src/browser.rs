@@ -1,7 +1,7 @@
 //! The few browser facts and capabilities the widget needs, each a thin
 //! function over `web_sys`, so the rest of the code stays plain Rust.
 
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -11,14 +11,9 @@ use crate::domain::dates::{format_clock, DateTime};
 /// The wall-clock time in Poland now, whatever the browser's time zone:
 /// USOS's dates are in Polish time.
 pub fn poland_now() -> Option<DateTime> {
-    let options = Object::new();
-    Reflect::set(&options, &"timeZone".into(), &"Europe/Warsaw".into()).ok()?;
-    Reflect::set(&options, &"hourCycle".into(), &"h23".into()).ok()?;
-    // Swedish writes dates the ISO way: "2025-09-03 22:18:00".
-    let text: String = js_sys::Date::new_0()
-        .to_locale_string("sv-SE", &options)
-        .into();
-    DateTime::parse(&text).ok()
+    Some(DateTime::in_poland(
+        (js_sys::Date::now() / 1000.0).floor() as i64
+    ))
 }
 
 /// Polish time of day now, "HH:MM:SS", for "last checked": the same clock as
@@ -30,6 +25,15 @@ pub fn poland_clock() -> Option<String> {
 /// A number in [0, 1000), for jitter.
 pub fn random_permille() -> u32 {
     (js_sys::Math::random() * 1000.0) as u32 % 1000
+}
+
+/// Marks a moment of the widget's start in the page's Performance
+/// timeline (`mlegitymacja:…`), which `scripts/bench` reads to tell where
+/// the time before the first status goes.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(&format!("mlegitymacja:{name}"));
+    }
 }
 
 /// The tab is visible.

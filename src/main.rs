@@ -2,6 +2,7 @@
 //! asks for it.
 
 fn main() {
+    mlegitymacja::browser::mark("start");
     // A panic is logged with its message, then every widget shows a readable
     // notice with a reload button instead of going blank.
     std::panic::set_hook(Box::new(|info| {

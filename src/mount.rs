@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::app::{App, SettingsProblem};
+use crate::browser;
 use crate::config::{choose_lang, Config, PageFacts, SettingError};
 use crate::i18n::Lang;
 
@@ -121,7 +122,8 @@ fn start(container: HtmlElement, config: Result<Config, Vec<SettingError>>, lang
         Ok(mut config) => {
             config.lang = lang;
             config.status_codes.install();
-            leptos::mount::mount_to(container, move || view! { <App config/> }).forget()
+            leptos::mount::mount_to(container, move || view! { <App config/> }).forget();
+            browser::mark("mounted");
         }
         Err(errors) => {
             for error in &errors {

@@ -290,20 +290,33 @@ impl Store {
     /// Reads `installation` (until answered), `mcard`, and the ready order's codes.
     async fn read(self) -> Result<(), ApiError> {
         let client = self.client.get_value();
-        if self.support.get_untracked() == Support::Unknown {
-            // Asked first and alone: where it is false, nothing else is called.
-            let installation = client.installation().await?;
-            self.support.set(if installation.mcards_support {
+        let with_optional = self.wants_optional_fields();
+        let first = if self.support.get_untracked() == Support::Unknown {
+            // Both at once (USOS allows it), or taken from the loader, which
+            // started both before the wasm arrived: one round trip, not
+            // two. Where `mcards_support` is false, the `mcard` answer is
+            // dropped and nothing else is called.
+            let (installation, mcard) =
+                futures::join!(client.installation(), client.mcard(with_optional));
+            browser::mark("first-answers");
+            self.support.set(if installation?.mcards_support {
                 Support::Offered
             } else {
                 Support::NotOffered
             });
-        }
+            Some(mcard)
+        } else {
+            None
+        };
         if self.support.get_untracked() != Support::Offered {
             return Ok(());
         }
-        let mcard = match client.mcard(self.wants_optional_fields()).await {
-            Err(error) if self.wants_optional_fields() && refuses_a_field(&error) => {
+        let mcard = match first {
+            Some(answer) => answer,
+            None => client.mcard(with_optional).await,
+        };
+        let mcard = match mcard {
+            Err(error) if with_optional && refuses_a_field(&error) => {
                 self.drop_optional_fields(&error);
                 client.mcard(false).await
             }

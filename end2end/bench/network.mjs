@@ -40,13 +40,16 @@ const kb = (bytes) => (bytes / 1024).toFixed(1);
 
 // ---------- the files, as the gateway serves them: dist and the floor
 
+// BENCH_DIST: another build of the widget (e.g. an earlier commit's dist/)
+// to measure the same way, beside the same floor; BENCH_REPORT: where to write.
 const dist = path.join(root, "target", "bench", "gateway-dist");
 fs.rmSync(dist, { recursive: true, force: true });
-fs.cpSync(path.join(root, "dist"), dist, { recursive: true });
+fs.cpSync(process.env.BENCH_DIST ?? path.join(root, "dist"), dist, { recursive: true });
 fs.mkdirSync(path.join(dist, "demo"), { recursive: true });
 for (const name of ["floor.html", "floor.js"]) {
   fs.copyFileSync(path.join(root, "usos-sim", "demo", name), path.join(dist, "demo", name));
 }
+fs.copyFileSync(path.join(root, "end2end", "bench", "embedded.html"), path.join(dist, "demo", "embedded.html"));
 execFileSync("node", [path.join(root, "scripts", "precompress.mjs"), path.join(dist, "demo")]);
 
 // ---------- the servers
@@ -116,7 +119,11 @@ async function coldVisit(network) {
   return { context, page, cdp };
 }
 
-/** Time to the first status, cold (nothing cached) or on a second visit. */
+/** Time to the first status, cold (nothing cached) or on a second visit.
+ * The probe is waited for from the moment the page is committed, not from
+ * its load event: Playwright's own script, injected into the page at the
+ * first wait, then runs while the page waits on the network, and not
+ * across the widget's start (which comes right after the load event). */
 async function load(url, probe, network, warm) {
   const context = await browser.newContext(STUDENT);
   await context.addCookies(cookies);
@@ -129,30 +136,89 @@ async function load(url, probe, network, warm) {
   } else {
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   }
-  await page.goto(url);
+  await page.goto(url, { waitUntil: "commit" });
   await page.waitForFunction(() => window.__firstStatus !== undefined, null, { timeout: 120_000 });
   const ms = await page.evaluate(() => window.__firstStatus);
   await context.close();
   return ms;
 }
 
-let startup = "| network | visit | page | median ms | p95 ms | widget ÷ floor (median) | target | met? |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n";
+// The pages take turns (widget, embedded, floor, widget, …), so that
+// whatever else the machine does at a moment weighs on each alike.
+const PAGES = [["widget", `${gateway}/`, widgetProbe],
+  ["embedded", `${gateway}/demo/embedded.html`, widgetProbe], ["floor", `${gateway}/demo/floor.html`, floorProbe]];
+let startup = "| network | visit | page | median ms | p95 ms | ÷ floor (median) | target | met? |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n";
 const summary = [];
 for (const network of networks) {
   for (const warm of [false, true]) {
-    const result = {};
-    for (const [name, url, probe] of [["widget", `${gateway}/`, widgetProbe], ["floor", `${gateway}/demo/floor.html`, floorProbe]]) {
-      const times = [];
-      for (let i = 0; i < LOADS; i++) times.push(await load(url, probe, network, warm));
-      result[name] = { median: median(times), p95: percentile(times, 0.95) };
+    const times = Object.fromEntries(PAGES.map(([name]) => [name, []]));
+    for (let i = 0; i < LOADS; i++) {
+      for (const [name, url, probe] of PAGES) times[name].push(await load(url, probe, network, warm));
     }
+    const result = Object.fromEntries(PAGES.map(([name]) => [name, { median: median(times[name]), p95: percentile(times[name], 0.95) }]));
     const ratio = result.widget.median / result.floor.median;
+    const embeddedRatio = result.embedded.median / result.floor.median;
     const visit = warm ? "second (warm cache)" : "first (cold)";
     const target = warm ? "—" : `≤ ${network.target}×`;
     const met = warm ? "—" : ratio <= network.target ? "yes" : "no";
     startup += `| ${network.name} | ${visit} | widget | ${result.widget.median.toFixed(0)} | ${result.widget.p95.toFixed(0)} | ${ratio.toFixed(2)}× | ${target} | ${met} |\n`;
+    startup += `| ${network.name} | ${visit} | embedded | ${result.embedded.median.toFixed(0)} | ${result.embedded.p95.toFixed(0)} | ${embeddedRatio.toFixed(2)}× | | |\n`;
     startup += `| ${network.name} | ${visit} | floor | ${result.floor.median.toFixed(0)} | ${result.floor.p95.toFixed(0)} | | | |\n`;
     summary.push({ network: network.name, warm, ratio, widget: result.widget, floor: result.floor });
+  }
+}
+
+// ---------- what the first status waits for: request timings
+
+/** One cold load's timeline, in ms from navigation (Resource Timing):
+ * when each request the first status needs was asked and answered. */
+async function timeline(url, network) {
+  const { context, page } = await coldVisit(network);
+  await page.addInitScript(widgetProbe);
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForFunction(() => window.__firstStatus !== undefined, null, { timeout: 120_000 });
+  const t = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const all = performance.getEntriesByType("resource");
+    const find = (re) => all.find((e) => re.test(new URL(e.name).pathname));
+    const span = (e) => (e ? [e.startTime, e.responseEnd] : [NaN, NaN]);
+    const mark = (name) => {
+      const at = performance.getEntriesByName(`mlegitymacja:${name}`)[0]?.startTime ?? NaN;
+      return [at, at];
+    };
+    return {
+      page: [0, nav.responseEnd],
+      "widget.js": span(find(/^\/widget\.js$/)),
+      installation: span(find(/\/services\/apisrv\/installation$/)),
+      glue: span(find(/\/mlegitymacja-[0-9a-f]{16}\.js$/)),
+      wasm: span(find(/\/mlegitymacja-[0-9a-f]{16}_bg\.wasm$/)),
+      mcard: span(find(/\/services\/cards\/mcard$/)),
+      // The widget's own marks (src/browser.rs, mark): its main function
+      // runs, its shell is mounted, the first answers are in hand.
+      "wasm started": mark("start"),
+      "widget mounted": mark("mounted"),
+      "first answers taken": mark("first-answers"),
+      badge: [window.__firstStatus, window.__firstStatus],
+    };
+  });
+  await context.close();
+  return t;
+}
+const TIMELINES = Number(process.env.BENCH_TIMELINES ?? 7);
+let timings = "";
+for (const network of networks) {
+  for (const [name, url] of [["standalone", `${gateway}/`], ["embedded in a portal page", `${gateway}/demo/embedded.html`]]) {
+    const runs = [];
+    for (let i = 0; i < TIMELINES; i++) runs.push(await timeline(url, network));
+    const rows = Object.keys(runs[0]).map((what) => {
+      const asked = median(runs.map((r) => r[what][0]));
+      const done = median(runs.map((r) => r[what][1]));
+      return `| ${what} | ${Number.isNaN(asked) ? "—" : asked.toFixed(0)} | ${Number.isNaN(done) ? "—" : done.toFixed(0)} |`;
+    });
+    const gap = median(runs.map((r) => r.badge[0] - r.wasm[1]));
+    timings += `**${network.name}, ${name}** (median of ${TIMELINES} cold loads; "page" is the HTML document):\n\n` +
+      "| request | asked at ms | answered at ms |\n| --- | ---: | ---: |\n" + rows.join("\n") +
+      `\n\nFrom the wasm's arrival to the badge: ${gap.toFixed(0)} ms.\n\n`;
   }
 }
 
@@ -308,11 +374,26 @@ widget from usos-gateway (\`server\` profile, precompressed brotli/gzip, the
 installation cache on) in front of usos-sim in OAuth mode, signed in, with an
 order on its way; and the plain-HTML floor (\`demo/floor.html\`: HTML and a few
 lines of JS that fetch \`mcard\` and write the status) from the same gateway.
-Time from navigation to the first status on screen, ${LOADS} loads each; first
-visit with the cache disabled (a fresh browser context each time), second
-visit in the same context right after a first.
+Time from navigation to the first status on screen, ${LOADS} loads each, the
+three pages taking turns; first visit with the cache disabled (a fresh
+browser context each time), second visit in the same context right after a
+first. The probe (\`end2end/bench/probes.mjs\`) is waited for from the
+page's commit, so that Playwright's own script runs in the page while it
+waits on the network rather than across the widget's start.
 
 ${startup}
+"embedded" is the widget in a plain portal page (\`end2end/bench/embedded.html\`:
+the element and \`widget.js\`, no preload), from the same gateway.
+
+### What the first status waits for
+
+The same loads' requests, from Chromium's Resource Timing: when each was
+asked and answered, in ms from navigation, the median of each column. The
+first \`installation\` and \`mcard\` are asked by the standalone page's
+preloads, or by \`widget.js\` in the portal page, before the wasm arrives
+(a build before that asked \`mcard\` only once the wasm had started).
+
+${timings}
 ### Bytes on the wire, first load
 
 One cold load through the gateway, unthrottled, Chromium accepting
@@ -356,7 +437,7 @@ The installation: on a page load after the first, the gateway answered
 USOS for it (\`usos_gateway_installation_cache_hits_total\`).
 `;
 fs.mkdirSync(path.join(root, "target", "bench"), { recursive: true });
-fs.writeFileSync(path.join(root, "target", "bench", "network.md"), report);
+fs.writeFileSync(process.env.BENCH_REPORT ?? path.join(root, "target", "bench", "network.md"), report);
 console.log(report);
 stop();
 process.exit(0);

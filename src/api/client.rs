@@ -1,20 +1,24 @@
 //! The browser side of the API: sends an [`ApiRequest`] with `fetch`, aborts it
 //! after a time limit, and decodes the answer.
 
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
+use mcard_common::fields::{INSTALLATION_PATH, MCARD_PATH};
+
 use super::decode::{decode, RawResponse};
+use super::early;
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::types::{Installation, Mcard, OrderDetails, PushKey, PushWatch, Success};
 use crate::config::{Config, Credentials, CsrfHeader};
 
 /// How long one request may take before it is aborted.
-pub const DEFAULT_TIMEOUT_MS: i32 = 10_000;
+pub const DEFAULT_TIMEOUT_MS: i32 = mcard_common::fields::TIME_LIMIT_MS as i32;
 
 /// Talks to one USOS API installation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,8 +59,8 @@ impl ApiClient {
     pub async fn installation(&self) -> Result<Installation, ApiError> {
         self.call(ApiRequest::get(
             &self.api_base,
-            "services/apisrv/installation",
-            &[("fields", Installation::FIELDS)],
+            INSTALLATION_PATH,
+            &[("fields", &Installation::FIELDS.ask(true))],
         ))
         .await
     }
@@ -66,7 +70,7 @@ impl ApiClient {
     pub async fn mcard(&self, with_optional: bool) -> Result<Mcard, ApiError> {
         self.call(ApiRequest::get(
             &self.api_base,
-            "services/cards/mcard",
+            MCARD_PATH,
             &[("fields", &Mcard::FIELDS.ask(with_optional))],
         ))
         .await
@@ -156,6 +160,11 @@ impl ApiClient {
     }
 
     async fn send(&self, request: ApiRequest) -> Result<RawResponse, ApiError> {
+        if request.method == Method::Get {
+            if let Some(answer) = early::take(&request.url, self.credentials, self.csrf.as_ref()) {
+                return read_early(answer).await;
+            }
+        }
         let controller =
             AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
         let timeout = Timeout::start(&controller, self.timeout_ms);
@@ -189,18 +198,7 @@ impl ApiClient {
             Some(body) => builder.header("Content-Type", content_type).body(body),
             None => builder.build(),
         };
-        let outcome = async {
-            let response = built?.send().await?;
-            let status = response.status();
-            let retry_after = response.headers().get("retry-after");
-            let body = response.text().await?;
-            Ok::<_, gloo_net::Error>(RawResponse {
-                status,
-                retry_after,
-                body,
-            })
-        }
-        .await;
+        let outcome = async { read(built?.send().await?).await }.await;
         let timed_out = timeout.fired();
         drop(timeout);
         outcome.map_err(|error| {
@@ -211,6 +209,32 @@ impl ApiClient {
             }
         })
     }
+}
+
+/// The status, `Retry-After` and body of an answer.
+async fn read(response: Response) -> Result<RawResponse, gloo_net::Error> {
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after");
+    let body = response.text().await?;
+    Ok(RawResponse {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+/// An answer the loader asked for before the widget started (see
+/// [`early`]); its time limit is the loader's, the same as the widget's.
+async fn read_early(answer: js_sys::Promise) -> Result<RawResponse, ApiError> {
+    let answer = JsFuture::from(answer).await.map_err(|error| {
+        if early::timed_out(&error) {
+            ApiError::Timeout
+        } else {
+            ApiError::Network(format!("{error:?}"))
+        }
+    })?;
+    early::raw_response(&answer)
+        .ok_or_else(|| ApiError::Network("the loader's answer has no status or body".into()))
 }
 
 /// Aborts a request when its time is up; cancelled when dropped.

@@ -6,28 +6,7 @@
 
 use super::error::ApiError;
 
-/// The fields of one method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FieldSet {
-    /// Needed: an answer without one of them is an error.
-    pub required: &'static [&'static str],
-    /// Wanted when the installation has them.
-    pub optional: &'static [&'static str],
-}
-
-impl FieldSet {
-    /// The `fields` argument: the required fields, and the optional ones
-    /// unless the installation refused them.
-    pub fn ask(&self, with_optional: bool) -> String {
-        let optional: &[&str] = if with_optional { self.optional } else { &[] };
-        self.required
-            .iter()
-            .chain(optional)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("|")
-    }
-}
+pub use mcard_common::fields::FieldSet;
 
 /// Whether USOS refused the request because of a field it does not know:
 /// `field_not_found`, or `param_invalid`/`param_forbidden` naming `fields`,
@@ -50,7 +29,7 @@ pub fn refuses_a_field(error: &ApiError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::{Mcard, OrderDetails, UsosError};
+    use crate::api::types::UsosError;
 
     fn refusal(status: u16, code: &str, param: Option<&str>) -> ApiError {
         ApiError::Http {
@@ -62,19 +41,6 @@ mod tests {
             })),
             retry_after: None,
         }
-    }
-
-    #[test]
-    fn asks_for_the_wanted_fields_until_refused() {
-        assert_eq!(
-            Mcard::FIELDS.ask(true),
-            "why_cannot_order|orders|planned_expiration_date|why_cannot_revoke"
-        );
-        assert_eq!(Mcard::FIELDS.ask(false), "why_cannot_order|orders");
-        assert_eq!(
-            OrderDetails::FIELDS.ask(false),
-            "id|order_date|status|expiration_date|token|distribution_pass"
-        );
     }
 
     #[test]

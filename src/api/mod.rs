@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod decode;
+pub mod early;
 pub mod error;
 pub mod fields;
 pub mod request;

@@ -89,28 +89,7 @@ pub fn sign_in_url(login_url: &str, page_url: Option<&str>) -> String {
     }
 }
 
-/// `application/x-www-form-urlencoded`, as browsers write it.
-pub fn form_encode(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode_component(name), encode_component(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                out.push(char::from(byte))
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
+pub use mcard_common::fields::form_encode;
 
 #[cfg(test)]
 mod tests {
@@ -140,15 +119,6 @@ mod tests {
         assert_eq!(r.body.as_deref(), Some("order_id=42"));
         let none = ApiRequest::post("/", "services/cards/make_mcard_order", &[]);
         assert_eq!(none.body.as_deref(), Some(""));
-    }
-
-    #[test]
-    fn encodes_like_a_browser_form() {
-        assert_eq!(
-            form_encode(&[("a b", "z8e+6Ys$/=#ż")]),
-            "a+b=z8e%2B6Ys%24%2F%3D%23%C5%BC"
-        );
-        assert_eq!(form_encode(&[("x", "1"), ("y", "")]), "x=1&y=");
     }
 
     #[test]

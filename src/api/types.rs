@@ -44,7 +44,7 @@ pub struct Installation {
 }
 
 impl Installation {
-    pub const FIELDS: &'static str = "mcards_support";
+    pub const FIELDS: FieldSet = mcard_common::fields::INSTALLATION;
 }
 
 /// `services/cards/mcard`: the student's overall mLegitymacja state.
@@ -66,10 +66,7 @@ pub struct Mcard {
 }
 
 impl Mcard {
-    pub const FIELDS: FieldSet = FieldSet {
-        required: &["why_cannot_order", "orders"],
-        optional: &["planned_expiration_date", "why_cannot_revoke"],
-    };
+    pub const FIELDS: FieldSet = mcard_common::fields::MCARD;
 
     /// The newest order, the one the widget is about.
     pub fn latest_order(&self) -> Option<&OrderSummary> {
@@ -102,17 +99,7 @@ pub struct OrderDetails {
 }
 
 impl OrderDetails {
-    pub const FIELDS: FieldSet = FieldSet {
-        required: &[
-            "id",
-            "order_date",
-            "status",
-            "expiration_date",
-            "token",
-            "distribution_pass",
-        ],
-        optional: &[],
-    };
+    pub const FIELDS: FieldSet = mcard_common::fields::MCARD_ORDER;
 }
 
 /// The answer of the methods that change state.

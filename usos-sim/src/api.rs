@@ -23,6 +23,12 @@ pub async fn handle(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
+    *state
+        .world
+        .lock()
+        .calls
+        .entry(method_path.clone())
+        .or_default() += 1;
     // The access token the call was signed with: whose student it is.
     let mut who: Option<String> = None;
     if let Some(provider) = &state.oauth {

@@ -177,6 +177,7 @@ fn world_response(world: &World) -> Response {
     let mut body = describe(&world.student);
     body["mcards_support"] = json!(world.mcards_support);
     body["faults"] = json!(fault_specs(world));
+    body["calls"] = json!(world.calls);
     json_response(StatusCode::OK, &body)
 }
 
@@ -265,6 +266,7 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
     world.signed_in = true;
     world.student.reason_override = request.why_cannot_order;
     world.faults = faults;
+    world.calls.clear();
     if let Some(support) = request.mcards_support {
         world.mcards_support = support;
     }

@@ -4,8 +4,10 @@
 //! The widget's settings can be tried from the address: every query argument
 //! named like a setting (`api-base`, `lang`, `polling`, …) becomes that
 //! `data-…` attribute; `page-lang` sets the page's `<html lang>`;
-//! `no-api-base` leaves the API base out, and `widget=off` shows the page
-//! without the widget (to compare the page's own styles).
+//! `no-api-base` leaves the API base out, `widget=off` shows the page
+//! without the widget (to compare the page's own styles), and `widgets=2`
+//! (up to 3) puts that many widgets on it, as a portal page with more than
+//! one might.
 
 use crate::html::escape;
 use axum::extract::RawQuery;
@@ -96,9 +98,16 @@ pub fn render(query: &str) -> String {
             attributes.push_str(&format!(" data-{name}=\"{}\"", escape(value)));
         }
     }
+    let count = args
+        .iter()
+        .find(|(k, _)| k == "widgets")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 3);
+    let slot = format!("<div class=\"widget-slot\" data-mlegitymacja{attributes}></div>\n      ");
     let widget = format!(
-        "<div class=\"widget-slot\" data-mlegitymacja{attributes}></div>\n      \
-         <script type=\"module\" src=\"/widget.js\"></script>"
+        "{}<script type=\"module\" src=\"/widget.js\"></script>",
+        slot.repeat(count)
     );
     let page = match args.iter().find(|(k, _)| k == "page-lang") {
         // The host page's own language, which the widget follows when it
@@ -125,6 +134,16 @@ mod tests {
         ));
         assert!(!page.contains("bogus"));
         assert!(page.contains(r#"<script type="module" src="/widget.js"></script>"#));
+    }
+
+    #[test]
+    fn a_page_may_hold_up_to_three_widgets() {
+        let slots = |query: &str| render(query).matches("<div class=\"widget-slot\"").count();
+        assert_eq!(slots(""), 1);
+        assert_eq!(slots("widgets=2"), 2);
+        assert_eq!(slots("widgets=9"), 3);
+        assert_eq!(slots("widgets=x"), 1);
+        assert_eq!(render("widgets=2").matches("widget.js").count(), 1);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The stand-in's whole mutable state, behind one lock, and the clock.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -34,6 +34,10 @@ pub struct World {
     pub many_students: bool,
     /// Those students, by access token.
     pub students: HashMap<String, Student>,
+    /// How many `services/…` requests reached the stand-in since the start
+    /// or the last reset, by method (`cards/mcard`), whatever their answer:
+    /// tests count what a page load costs USOS.
+    pub calls: BTreeMap<String, u64>,
 }
 
 impl World {
@@ -102,6 +106,7 @@ impl SharedWorld {
             retired_codes: Vec::new(),
             many_students: false,
             students: HashMap::new(),
+            calls: BTreeMap::new(),
         })))
     }
 

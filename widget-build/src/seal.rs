@@ -12,6 +12,7 @@ use std::fs;
 use std::path::Path;
 
 use base64::Engine;
+use mcard_common::fields::{first_reads, TIME_LIMIT_MS};
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::split::{GLUE, LOADER, LOADER_IMPORT};
@@ -99,18 +100,75 @@ pub struct Sealed {
     pub wasm_integrity: String,
 }
 
+/// The widget's first reads (`mcard_common::fields::first_reads`) as a
+/// JavaScript array of strings.
+fn first_reads_js() -> String {
+    let quoted: Vec<String> = first_reads().iter().map(|r| format!("\"{r}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
 /// widget.js: the one script a page includes.
 pub fn widget_js(sealed: &Sealed, push_worker: &str) -> String {
     format!(
         r#"// mLegitymacja widget loader. Include it as <script type="module" src="…/widget.js">
 // on a page with <div data-mlegitymacja data-api-base="…"></div>.
+// The widget's first two reads, started now for each widget on the page,
+// while the glue and the WebAssembly download: its first status then waits
+// for the slower of the two, not for one after the other. Each answer is
+// kept with the exact request made (address, credentials, CSRF header), and
+// the widget takes it once, only for the very request it would make
+// (src/api/early.rs); settings read otherwise here just mean it asks itself.
+const firstReads = [];
+for (const host of document.querySelectorAll("[data-mlegitymacja]")) {{
+  const setting = (name) => host.getAttribute(name)?.trim();
+  let base = setting("data-api-base");
+  if (!base || !/^(\/(?!\/)|https?:\/\/)/.test(base)) continue;
+  if (!base.endsWith("/")) base += "/";
+  const credentials = setting("data-credentials") ?? "same-origin";
+  if (!["same-origin", "include", "omit"].includes(credentials)) continue;
+  const headers = {{ Accept: "application/json" }};
+  const csrfName = setting("data-csrf-header") ?? null;
+  let csrfValue = null;
+  if (csrfName !== null) {{
+    const meta = setting("data-csrf-meta");
+    const value = setting("data-csrf-value");
+    if ((meta === undefined) === (value === undefined)) continue;
+    csrfValue = meta === undefined ? value
+      : [...document.querySelectorAll("meta")].find((m) => m.name === meta)?.getAttribute("content");
+    if (csrfValue == null) continue;
+    headers[csrfName] = csrfValue;
+  }}
+  for (const read of {reads}) {{
+    const url = new URL(base + read, document.baseURI).href;
+    const signal = AbortSignal.timeout?.({time_limit});
+    // The whole answer, body read: handing it to the widget then costs it
+    // no wait on the network, so its first status is drawn at once.
+    const answer = fetch(url, {{ credentials, headers, signal }}).then(async (response) => ({{
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      body: await response.text(),
+    }}));
+    answer.catch(() => {{}});
+    firstReads.push({{ url, credentials, csrfName, csrfValue, answer }});
+  }}
+}}
+globalThis.mlegitymacjaTakeFirstRead = (url, credentials, csrfName, csrfValue) => {{
+  const href = new URL(url, document.baseURI).href;
+  const at = firstReads.findIndex((r) => r.url === href && r.credentials === credentials
+    && r.csrfName === csrfName && r.csrfValue === csrfValue);
+  return at < 0 ? undefined : firstReads.splice(at, 1)[0].answer;
+}};
 // The widget registers this service worker only when the student asks to be
 // told with the page closed, and only on a page of the worker's own origin.
 globalThis.mlegitymacjaPushWorker = new URL("./{push_worker}", import.meta.url).href;
+// The wasm, the largest file, is asked for at once, beside the glue and
+// the loader rather than after them, with its hash.
+const wasmFile = fetch(new URL("./{wasm}", import.meta.url), {{ integrity: "{wasm_integrity}" }});
+wasmFile.catch(() => {{}});
 // The glue and the loader of the parts are modules, and an import cannot
 // carry a hash: each is preloaded with its hash first, and the import then
 // uses that checked copy. A copy that does not match is refused and the
-// widget does not start. The wasm and every part are fetched with their hashes.
+// widget does not start. Every part is fetched with its hash too.
 await Promise.all([
   ["./{glue}", "{glue_integrity}"],
   ["./{loader}", "{loader_integrity}"],
@@ -124,12 +182,12 @@ await Promise.all([
   document.head.append(link);
 }})));
 const {{ default: init }} = await import("./{glue}");
-const wasm = await init({{
-  module_or_path: fetch(new URL("./{wasm}", import.meta.url), {{ integrity: "{wasm_integrity}" }}),
-}});
+const wasm = await init({{ module_or_path: wasmFile }});
 // For scripts/bench: the size of the widget's WebAssembly memory.
 globalThis.mlegitymacjaWasmMemoryBytes = () => wasm.memory.buffer.byteLength;
 "#,
+        reads = first_reads_js(),
+        time_limit = TIME_LIMIT_MS,
         glue = sealed.glue,
         glue_integrity = sealed.glue_integrity,
         loader = sealed.loader,
@@ -139,10 +197,20 @@ globalThis.mlegitymacjaWasmMemoryBytes = () => wasm.memory.buffer.byteLength;
     )
 }
 
-/// The standalone page's preloads and loader, put before `</head>`.
-pub fn page_head(sealed: &Sealed, base: &str) -> String {
+/// The standalone page's preloads and loader, put before `</head>`. The
+/// widget's first reads of `api_base` come first: they are the longest
+/// wait, and the loader's own `fetch` of each (same address, `cors`,
+/// same-origin credentials) is handed the preloaded answer.
+pub fn page_head(sealed: &Sealed, base: &str, api_base: &str) -> String {
+    let reads: String = first_reads()
+        .iter()
+        .map(|read| {
+            format!("<link rel=\"preload\" href=\"{api_base}{read}\" as=\"fetch\" crossorigin=\"anonymous\">")
+        })
+        .collect();
     format!(
-        "<link rel=\"modulepreload\" href=\"{base}{glue}\" integrity=\"{gi}\">\
+        "{reads}\
+         <link rel=\"modulepreload\" href=\"{base}{glue}\" integrity=\"{gi}\">\
          <link rel=\"modulepreload\" href=\"{base}{loader}\" integrity=\"{li}\">\
          <link rel=\"preload\" href=\"{base}{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\">\
          <script type=\"module\" src=\"{base}widget.js\"></script>\n  </head>",
@@ -152,6 +220,37 @@ pub fn page_head(sealed: &Sealed, base: &str) -> String {
         li = sealed.loader_integrity,
         wasm = sealed.wasm,
     )
+}
+
+/// The standalone page's widget settings that decide its first reads: its
+/// `data-api-base` (ending with `/`), if it sends cookies as the preload
+/// does (same-origin, no CSRF header). `None`: nothing to preload.
+pub fn page_api_base(html: &str) -> Option<String> {
+    let tag_start = html.find("<div data-mlegitymacja")?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let attribute = |name: &str| {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(
+            tag[start..start + tag[start..].find('"')?]
+                .trim()
+                .to_owned(),
+        )
+    };
+    let same_origin = matches!(
+        attribute("data-credentials").as_deref(),
+        None | Some("same-origin")
+    );
+    if !same_origin || attribute("data-csrf-header").is_some() {
+        return None;
+    }
+    let mut api_base = attribute("data-api-base")?;
+    if !api_base.starts_with('/') || api_base.starts_with("//") {
+        return None;
+    }
+    if !api_base.ends_with('/') {
+        api_base.push('/');
+    }
+    Some(api_base)
 }
 
 fn read(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
@@ -228,7 +327,10 @@ pub fn seal_dir(dir: &Path, push_worker: &str, base: &str) -> Result<(), String>
         if html.matches("</head>").count() != 1 {
             return Err("index.html must have one </head>".into());
         }
-        let html = html.replace("</head>", &page_head(&sealed, base));
+        let api_base = page_api_base(&html).ok_or(
+            "index.html must have a <div data-mlegitymacja> with a same-origin data-api-base",
+        )?;
+        let html = html.replace("</head>", &page_head(&sealed, base, &api_base));
         write(dir, "index.html", html.as_bytes())?;
     }
     Ok(())
@@ -300,6 +402,73 @@ export const __wasm_split_load_help = wrapAsyncCb(makeLoad(() => {
             "import*as n from \"./p.js\";"
         );
         assert!(rename_import("let wasm;", "./__wasm_split.js", "./x.js").is_err());
+    }
+
+    fn sealed() -> Sealed {
+        Sealed {
+            glue: "g.js".into(),
+            glue_integrity: "sha384-g".into(),
+            loader: "p.js".into(),
+            loader_integrity: "sha384-p".into(),
+            wasm: "w.wasm".into(),
+            wasm_integrity: "sha384-w".into(),
+        }
+    }
+
+    #[test]
+    fn the_loader_starts_the_widgets_first_reads_and_hands_them_over() {
+        let js = widget_js(&sealed(), "push-worker-1.js");
+        let [installation, mcard] = first_reads();
+        assert!(js.contains(&format!(
+            "for (const read of [\"{installation}\", \"{mcard}\"])"
+        )));
+        assert!(js.contains("AbortSignal.timeout?.(10000)"));
+        assert!(js.contains("globalThis.mlegitymacjaTakeFirstRead = "));
+        assert!(js.contains("body: await response.text()"));
+        // Started before the glue is even asked for.
+        assert!(js.find("fetch(url").unwrap() < js.find("modulepreload").unwrap());
+        // So is the wasm, with its hash, and init is handed that fetch.
+        assert!(js.contains(r#"const wasmFile = fetch(new URL("./w.wasm", import.meta.url), { integrity: "sha384-w" });"#));
+        assert!(js.find("const wasmFile").unwrap() < js.find("modulepreload").unwrap());
+        assert!(js.contains("await init({ module_or_path: wasmFile })"));
+    }
+
+    #[test]
+    fn the_standalone_page_preloads_the_first_reads_of_its_api_base_first() {
+        let head = page_head(&sealed(), "/files/", "/api/");
+        let [installation, mcard] = first_reads();
+        let first = format!("<link rel=\"preload\" href=\"/api/{installation}\" as=\"fetch\" crossorigin=\"anonymous\">");
+        assert!(head.starts_with(&first), "{head}");
+        assert!(head.contains(&format!(
+            "href=\"/api/{mcard}\" as=\"fetch\" crossorigin=\"anonymous\""
+        )));
+        assert!(head.contains("<script type=\"module\" src=\"/files/widget.js\">"));
+    }
+
+    #[test]
+    fn the_page_api_base_is_read_only_where_a_preload_matches_the_widgets_read() {
+        let page = |attributes: &str| {
+            page_api_base(&format!("<body><div data-mlegitymacja {attributes}></div>"))
+        };
+        assert_eq!(
+            page("data-api-base=\"/\" data-routing=\"path\"").as_deref(),
+            Some("/")
+        );
+        assert_eq!(
+            page("data-api-base=\" /proxy \"").as_deref(),
+            Some("/proxy/")
+        );
+        assert_eq!(
+            page("data-api-base=\"/\" data-credentials=\"include\""),
+            None
+        );
+        assert_eq!(
+            page("data-api-base=\"/\" data-csrf-header=\"X-CSRF\""),
+            None
+        );
+        assert_eq!(page("data-api-base=\"//usos.example/\""), None);
+        assert_eq!(page("data-api-base=\"https://usos.example/\""), None);
+        assert_eq!(page("data-lang=\"pl\""), None);
     }
 
     #[test]
