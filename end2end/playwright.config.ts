@@ -13,6 +13,10 @@ const oauthSimPort = port + 3;
 // two gateway copies on one PostgreSQL, and a third stand-in.
 const tlsPort = port + 4;
 const tlsSimPort = port + 5;
+// One gateway for three universities, for universities.spec.ts: the shared
+// address on 127.0.0.1, two universities on uw.localhost and ul.localhost.
+const manyPort = port + 6;
+const manySimPort = port + 7;
 
 export default defineConfig({
   testDir: "./tests",
@@ -49,6 +53,15 @@ export default defineConfig({
       `GATEWAY_RUN_DIR=${process.cwd()}/.gateway-run ../scripts/serve-gateway 127.0.0.1:${gatewayPort} 127.0.0.1:${oauthSimPort}` +
       " --pending-ms 1000 --processing-ms 1500",
     url: `http://127.0.0.1:${gatewayPort}/healthz`,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 30_000,
+  }, {
+    command:
+      `GATEWAY_INSTALLATIONS=3 GATEWAY_RUN_DIR=${process.cwd()}/.gateway-many-run ` +
+      `../scripts/serve-gateway 127.0.0.1:${manyPort} 127.0.0.1:${manySimPort}`,
+    url: `http://127.0.0.1:${manyPort}/healthz`,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

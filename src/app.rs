@@ -11,11 +11,12 @@ use crate::components::help_dialog::{address_help_nav, local_help_nav, HelpButto
 use crate::components::language_switch::{LanguageChoice, LanguageProblem, LanguageSwitch};
 use crate::components::order_panel::OrderPanel;
 use crate::components::sign_in::SignOutButton;
-use crate::components::LaterParts;
 use crate::config::{Config, Routing, SettingError};
 use crate::domain::status::OrderStatus;
 use crate::i18n::Lang;
+use crate::parts::LaterParts;
 use crate::store::Store;
+use crate::university::University;
 
 /// The whole widget, configured.
 #[component]
@@ -40,6 +41,10 @@ pub fn App(config: Config) -> impl IntoView {
     if config.routing == Routing::Path {
         Effect::new(move |_| browser::set_page_lang(lang.get().tag()));
     }
+    // Behind a gateway (it signs students in), which university this page
+    // talks to: its help contact, and on a shared address "Zmień uczelnię".
+    let config_has_gateway = config.login_url.is_some();
+    let client_for_university = ApiClient::from_config(&config);
     provide_context(match config.routing {
         Routing::Path => address_help_nav(),
         Routing::None => local_help_nav(),
@@ -48,6 +53,11 @@ pub fn App(config: Config) -> impl IntoView {
     let parts = LaterParts::default();
     provide_context(parts);
     prefetch_parts(store, parts);
+    let university = University::default();
+    provide_context(university);
+    if config_has_gateway {
+        ask_university(store, university, client_for_university);
+    }
     store.start();
 
     view! {
@@ -90,13 +100,32 @@ fn prefetch_parts(store: Store, parts: LaterParts) {
                     parts.help.prefetch();
                     for lang in Lang::ALL {
                         leptos::task::spawn_local(async move {
-                            let _ = lang.fetch().await;
+                            let _ = crate::parts::fetch_lang(lang).await;
                         });
                     }
                 },
                 IDLE_DELAY,
             );
         });
+    });
+}
+
+/// Once a student's status is on screen (they are signed in), asks the
+/// gateway which university this is, after the frame that shows it, in the
+/// university's part.
+fn ask_university(store: Store, university: University, client: ApiClient) {
+    Effect::new(move |_| {
+        if store.mcard.with(Option::is_some) && university.take_turn() {
+            let client = client.clone();
+            browser::after_paint(move || {
+                leptos::task::spawn_local(async move {
+                    match crate::parts::ask_university(university, client).await {
+                        Ok(ask) => ask.await,
+                        Err(_) => university.forget(),
+                    }
+                });
+            });
+        }
     });
 }
 
@@ -107,6 +136,7 @@ const IDLE_DELAY: Duration = Duration::from_millis(500);
 /// Header, order panel and help panel.
 #[component]
 fn Widget() -> impl IntoView {
+    let university = expect_context::<University>();
     view! {
         <header class="mlg-header">
             <span class="mlg-header__title">"mLegitymacja"</span>
@@ -117,6 +147,7 @@ fn Widget() -> impl IntoView {
             </div>
         </header>
         <LanguageProblem/>
+        {move || university.line.get().map(|line| line())}
         <OrderPanel/>
         <HelpDialog/>
     }

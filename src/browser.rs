@@ -36,6 +36,51 @@ pub fn mark(name: &str) {
     }
 }
 
+/// What this device keeps under `key` in the page's `localStorage` (never
+/// a secret: an order's number, a university's id).
+pub fn stored(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Keeps `value` under `key` on this device, or forgets it (`None`).
+pub fn store(key: &str, value: Option<&str>) {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let _ = match value {
+        Some(value) => storage.set_item(key, value),
+        None => storage.remove_item(key),
+    };
+}
+
+/// Adds `css` to the stylesheets of the shadow root `element` is in (once:
+/// a stylesheet already there is not added again).
+pub fn adopt_stylesheet(element: &web_sys::Element, css: &'static str) {
+    let Ok(root) = element.get_root_node().dyn_into::<web_sys::ShadowRoot>() else {
+        return;
+    };
+    let sheets = root.adopted_style_sheets();
+    let marker = JsValue::from_str(css);
+    let already = sheets
+        .iter()
+        .any(|sheet| Reflect::get(&sheet, &"mlegitymacjaSource".into()).is_ok_and(|s| s == marker));
+    if already {
+        return;
+    }
+    let Ok(sheet) = web_sys::CssStyleSheet::new() else {
+        return;
+    };
+    if sheet.replace_sync(css).is_ok() {
+        let _ = Reflect::set(&sheet, &"mlegitymacjaSource".into(), &marker);
+        sheets.push(&sheet);
+        root.set_adopted_style_sheets(&sheets);
+    }
+}
+
 /// The tab is visible.
 pub fn page_visible() -> bool {
     document().is_none_or(|d| !d.hidden())

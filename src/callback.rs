@@ -14,29 +14,13 @@ use crate::api::types::Mcard;
 use crate::api::ApiClient;
 use crate::browser::{self, NotificationPermission};
 use crate::domain::callback::{attention_title, just_became_ready};
-use crate::domain::push::{availability, base64url_decode, Unavailable};
+use crate::domain::push::Unavailable;
 use crate::domain::status::OrderStatus;
 use crate::i18n::Lang;
-use crate::parts::{self, PartMissing};
-use crate::push;
-
-/// Push with the page closed, as far as this page knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PushOffer {
-    /// Not offered (the setting, or a gateway without push): the button is
-    /// the in-page call-back alone, as before.
-    NotOffered,
-    /// Offered: the button's press covers the page closed too.
-    Offered,
-    /// Turning it on or off.
-    Working,
-    /// The gateway keeps watch for this device.
-    On,
-    /// The student turned it off.
-    Off,
-    /// Not possible here, and why.
-    Unavailable(Unavailable),
-}
+use crate::part::PartMissing;
+use crate::parts;
+pub use crate::push_offer::PushOffer;
+use crate::push_offer::PushWork;
 
 /// The call-back's state, shared with the opt-in button.
 #[derive(Clone, Copy)]
@@ -50,17 +34,13 @@ pub struct CallBack {
     saved_title: StoredValue<Option<String>>,
     /// The order the student was last called back for.
     called_for: StoredValue<Option<String>>,
-    /// The order under way that push was prepared for.
-    watched: StoredValue<Option<String>>,
-    /// The gateway's VAPID public key, once it offered push.
-    key: StoredValue<Option<Vec<u8>>>,
     /// Push is being prepared (the part fetched, the gateway asked).
     preparing: StoredValue<bool>,
     /// The student pressed while push was being prepared: the press counts
     /// for push too, once the preparation and the browser have answered.
     pressed_early: StoredValue<bool>,
-    client: StoredValue<ApiClient>,
-    lang: RwSignal<Lang>,
+    /// Push's own state and work (the work in the push part).
+    work: PushWork,
 }
 
 impl CallBack {
@@ -74,18 +54,16 @@ impl CallBack {
         client: ApiClient,
         push_setting: bool,
     ) -> CallBack {
+        let work = PushWork::new(client, lang);
         let call_back = CallBack {
-            permission: RwSignal::new(browser::notification_permission()),
-            opted_in: RwSignal::new(false),
-            push: RwSignal::new(PushOffer::NotOffered),
+            permission: work.permission,
+            opted_in: work.opted_in,
+            push: work.push,
             saved_title: StoredValue::new(None),
             called_for: StoredValue::new(None),
-            watched: StoredValue::new(None),
-            key: StoredValue::new(None),
             preparing: StoredValue::new(false),
             pressed_early: StoredValue::new(false),
-            client: StoredValue::new(client),
-            lang,
+            work,
         };
         browser::listen("visibilitychange", true, move || {
             if browser::page_visible() {
@@ -128,7 +106,7 @@ impl CallBack {
                 self.opted_in
                     .set(permission == NotificationPermission::Granted);
                 match permission {
-                    NotificationPermission::Granted => match parts::turn_push_on(self).await {
+                    NotificationPermission::Granted => match parts::turn_push_on(self.work).await {
                         Ok(turn_on) => turn_on.await,
                         Err(PartMissing) => {
                             self.push.set(PushOffer::Unavailable(Unavailable::Failed))
@@ -173,7 +151,7 @@ impl CallBack {
         self.pressed_early.set_value(false);
         self.push.set(PushOffer::Working);
         spawn_local(async move {
-            match parts::turn_push_on(self).await {
+            match parts::turn_push_on(self.work).await {
                 Ok(turn_on) => turn_on.await,
                 Err(PartMissing) => self.push.set(PushOffer::Unavailable(Unavailable::Failed)),
             }
@@ -185,7 +163,7 @@ impl CallBack {
     pub fn turn_off(self) {
         self.push.set(PushOffer::Working);
         spawn_local(async move {
-            match parts::turn_push_off(self).await {
+            match parts::turn_push_off(self.work).await {
                 Ok(turn_off) => turn_off.await,
                 Err(PartMissing) => self.push.set(PushOffer::On),
             }
@@ -199,107 +177,26 @@ impl CallBack {
     /// fetched, the button stays the in-page call-back.
     fn watch_order(self, order_id: String) {
         let already = self
+            .work
             .watched
             .with_value(|w| w.as_deref() == Some(order_id.as_str()));
         if already {
             return;
         }
-        self.watched.set_value(Some(order_id.clone()));
+        self.work.watched.set_value(Some(order_id.clone()));
         self.preparing.set_value(true);
         // Not before the status is on screen: the push part comes after it.
         browser::after_paint(move || {
             spawn_local(async move {
-                match parts::prepare_push(self, order_id).await {
+                match parts::prepare_push(self.work, order_id).await {
                     Ok(prepare) => prepare.await,
                     // Asked again for the next order, or on the next page open.
-                    Err(PartMissing) => self.watched.set_value(None),
+                    Err(PartMissing) => self.work.watched.set_value(None),
                 }
                 self.preparing.set_value(false);
                 self.finish_early_press();
             });
         });
-    }
-
-    /// [`CallBack::watch_order`]'s work, in the push part.
-    pub(crate) async fn prepare_push(self, order_id: String) {
-        let Ok(key) = self.client.get_value().push_key().await else {
-            return;
-        };
-        let Some(key) = base64url_decode(&key.public_key).filter(|k| k.len() == 65) else {
-            return;
-        };
-        self.key.set_value(Some(key));
-        if let Err(reason) = availability(&push::facts()) {
-            self.push.set(PushOffer::Unavailable(reason));
-            return;
-        }
-        let wanted = push::wanted_order().as_deref() == Some(order_id.as_str());
-        if wanted {
-            if let Some((subscription, _)) = push::existing_subscription().await {
-                if self.send(&subscription).await {
-                    self.opted_in
-                        .set(browser::notification_permission() == NotificationPermission::Granted);
-                    self.push.set(PushOffer::On);
-                    return;
-                }
-            }
-        }
-        self.push.set(PushOffer::Offered);
-    }
-
-    /// [`CallBack::opt_in`]'s work once the browser allows, in the push part.
-    pub(crate) async fn turn_push_on(self) {
-        let next = self.turn_on().await;
-        self.push.set(next);
-    }
-
-    /// [`CallBack::turn_off`]'s work, in the push part.
-    pub(crate) async fn turn_push_off(self) {
-        if let Some(endpoint) = push::unsubscribe().await {
-            if let Err(error) = self.client.get_value().push_unsubscribe(&endpoint).await {
-                leptos::logging::warn!("mLegitymacja: turning push off: {error}");
-            }
-        }
-        push::set_wanted_order(None);
-        self.opted_in.set(false);
-        self.push.set(PushOffer::Off);
-    }
-
-    /// Subscribes and hands the subscription to the gateway.
-    async fn turn_on(self) -> PushOffer {
-        let Some(key) = self.key.get_value() else {
-            return PushOffer::Unavailable(Unavailable::Failed);
-        };
-        match push::subscribe(&key).await {
-            Ok(subscription) if self.send(&subscription).await => {
-                if let Some(id) = self.watched.get_value() {
-                    push::set_wanted_order(Some(&id));
-                }
-                PushOffer::On
-            }
-            Ok(_) => PushOffer::Unavailable(Unavailable::Failed),
-            Err(error) => {
-                leptos::logging::warn!("mLegitymacja: subscribing to push: {error:?}");
-                PushOffer::Unavailable(Unavailable::Failed)
-            }
-        }
-    }
-
-    /// `POST push/subscriptions`; `true` when the gateway watches.
-    async fn send(self, subscription: &str) -> bool {
-        let open_url = browser::page_url().unwrap_or_default();
-        let body = format!(
-            "{{\"subscription\":{subscription},\"lang\":\"{}\",\"open_url\":{}}}",
-            self.lang.get_untracked().tag(),
-            serde_json::to_string(&open_url).unwrap_or_else(|_| "\"\"".into())
-        );
-        match self.client.get_value().push_subscribe(body).await {
-            Ok(watch) => watch.watching,
-            Err(error) => {
-                leptos::logging::warn!("mLegitymacja: the gateway's watch: {error}");
-                false
-            }
-        }
     }
 
     fn call(self, order_id: &str, lang: Lang) {

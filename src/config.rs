@@ -77,6 +77,9 @@ pub struct Config {
     pub csrf: Option<CsrfHeader>,
     /// Shown where a student may need a person's help.
     pub contact: HelpContact,
+    /// The page named the contact (`data-help-*`); otherwise the gateway's,
+    /// once known, goes before the built-in default.
+    pub contact_from_page: bool,
     /// Where a student signs in (the gateway's `/auth/login`, or the
     /// university's login page); the page's address is added as `return`.
     pub login_url: Option<String>,
@@ -280,6 +283,14 @@ impl Config {
         };
 
         let defaults = HelpContact::default();
+        let contact_from_page = [
+            "data-help-name-pl",
+            "data-help-name-en",
+            "data-help-name-uk",
+            "data-help-email",
+        ]
+        .iter()
+        .any(|name| get(name).is_some());
         let email = get("data-help-email").unwrap_or(defaults.email);
         if !email.contains('@') || email.contains(char::is_whitespace) {
             fail(
@@ -378,6 +389,7 @@ impl Config {
                 credentials,
                 csrf,
                 contact,
+                contact_from_page,
                 login_url,
                 logout_url,
                 status_codes,

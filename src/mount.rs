@@ -105,7 +105,7 @@ fn mount_into(document: &Document, host: &HtmlElement) -> Result<(), wasm_bindge
     } else {
         // Leptos's own executor starts with the first mount.
         wasm_bindgen_futures::spawn_local(async move {
-            let lang = if lang.fetch().await.is_ok() {
+            let lang = if crate::parts::fetch_lang(lang).await.is_ok() {
                 lang
             } else {
                 Lang::Pl

@@ -9,36 +9,42 @@
 //! and the next call fetches it again. Natively (the tests) the functions are
 //! called directly.
 //!
-//! A part hands back a view's constructor rather than a view, so that the
-//! view is built where it is shown, inside its owner (its context, e.g. the
-//! language).
-
-use std::future::Future;
-use std::pin::Pin;
+//! This module loads the parts and sits above what they hold: it imports
+//! the components and the work cut out into them, and nothing it imports
+//! imports it back (their types, `crate::part`, are below both).
 
 use leptos::prelude::*;
-use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use leptos::wasm_split::wasm_split;
 
-use crate::callback::CallBack;
+use crate::api::ApiClient;
 use crate::components::activation_steps::ActivationSteps;
-use crate::components::help_dialog::HelpSections;
-use crate::i18n::{en, uk, Texts};
+use crate::components::help_sections::HelpSections;
+use crate::components::later::Later;
+use crate::components::picker::Picker;
+use crate::components::university::UniversityLine;
+use crate::i18n::{en, uk, Lang, Texts};
+use crate::part::{PartMissing, Task, View};
+use crate::push_offer::PushWork;
+use crate::university::University;
 
-/// A part of the widget could not be fetched (offline, or the server failed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PartMissing;
-
-impl From<SplitLoaderError> for PartMissing {
-    fn from(_: SplitLoaderError) -> Self {
-        PartMissing
-    }
+/// The parts of the widget fetched on first use that show views, shared
+/// by whoever shows or prefetches them.
+#[derive(Clone, Copy)]
+pub struct LaterParts {
+    pub help: Later,
+    pub activation: Later,
+    pub picker: Later,
 }
 
-/// A view's constructor, as a part hands it back.
-pub type View = fn() -> AnyView;
-
-/// Work done in a part: the future is built, and so compiled, inside it.
-pub type Task = Pin<Box<dyn Future<Output = ()>>>;
+impl Default for LaterParts {
+    fn default() -> LaterParts {
+        LaterParts {
+            help: Later::new(|| Box::pin(help())),
+            activation: Later::new(|| Box::pin(activation())),
+            picker: Later::new(|| Box::pin(picker())),
+        }
+    }
+}
 
 /// The help panel's sections, and their texts in every language.
 #[wasm_split(help, fallible, wasm_split_path = ::leptos::wasm_split, preload(preload_help))]
@@ -53,6 +59,27 @@ pub fn activation() -> Result<View, PartMissing> {
     Ok(|| view! { <ActivationSteps/> }.into_any())
 }
 
+/// "Wybierz swoją uczelnię": the list of universities and its search, on
+/// the shared address of a deployment that serves many.
+#[wasm_split(picker, fallible, wasm_split_path = ::leptos::wasm_split, preload(preload_picker))]
+pub fn picker() -> Result<View, PartMissing> {
+    Ok(|| view! { <Picker/> }.into_any())
+}
+
+/// Behind a gateway, once the first status is on screen: which university
+/// this page talks to (its help contact; on a shared address, its name and
+/// "Zmień uczelnię").
+#[wasm_split(university, fallible, wasm_split_path = ::leptos::wasm_split)]
+pub fn ask_university(university: University, client: ApiClient) -> Result<Task, PartMissing> {
+    Ok(Box::pin(async move {
+        if university.ask(client).await {
+            university
+                .line
+                .set(Some(|| view! { <UniversityLine/> }.into_any()));
+        }
+    }))
+}
+
 /// The English texts.
 #[wasm_split(lang_en, fallible, wasm_split_path = ::leptos::wasm_split)]
 pub fn english() -> Result<&'static Texts, PartMissing> {
@@ -65,21 +92,32 @@ pub fn ukrainian() -> Result<&'static Texts, PartMissing> {
     Ok(&uk::TEXTS)
 }
 
+/// Makes `lang`'s texts at hand, fetching its part if need be.
+pub async fn fetch_lang(lang: Lang) -> Result<(), PartMissing> {
+    let texts = match lang {
+        Lang::Pl => return Ok(()),
+        Lang::En => english().await?,
+        Lang::Uk => ukrainian().await?,
+    };
+    lang.keep(texts);
+    Ok(())
+}
+
 /// Push with the page closed: asking the gateway and the browser, once an
 /// order is under way.
 #[wasm_split(push, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn prepare_push(call_back: CallBack, order_id: String) -> Result<Task, PartMissing> {
-    Ok(Box::pin(call_back.prepare_push(order_id)))
+pub fn prepare_push(work: PushWork, order_id: String) -> Result<Task, PartMissing> {
+    Ok(Box::pin(work.prepare(order_id)))
 }
 
 /// Push with the page closed: turning it on after the student's press.
 #[wasm_split(push, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn turn_push_on(call_back: CallBack) -> Result<Task, PartMissing> {
-    Ok(Box::pin(call_back.turn_push_on()))
+pub fn turn_push_on(work: PushWork) -> Result<Task, PartMissing> {
+    Ok(Box::pin(work.turn_on()))
 }
 
 /// Push with the page closed: "Wyłącz".
 #[wasm_split(push, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn turn_push_off(call_back: CallBack) -> Result<Task, PartMissing> {
-    Ok(Box::pin(call_back.turn_push_off()))
+pub fn turn_push_off(work: PushWork) -> Result<Task, PartMissing> {
+    Ok(Box::pin(work.turn_off()))
 }

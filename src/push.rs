@@ -7,6 +7,7 @@ use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::browser;
 use crate::domain::push::BrowserFacts;
 
 /// Where `widget.js` says the build's service worker is (absent in a
@@ -166,19 +167,10 @@ pub async fn unsubscribe() -> Option<String> {
 /// each time the page opens.
 const WANTED_KEY: &str = "mlegitymacja-push-order";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 pub fn wanted_order() -> Option<String> {
-    storage()?.get_item(WANTED_KEY).ok()?
+    browser::stored(WANTED_KEY)
 }
 
 pub fn set_wanted_order(order_id: Option<&str>) {
-    if let Some(storage) = storage() {
-        let _ = match order_id {
-            Some(id) => storage.set_item(WANTED_KEY, id),
-            None => storage.remove_item(WANTED_KEY),
-        };
-    }
+    browser::store(WANTED_KEY, order_id);
 }

@@ -241,7 +241,7 @@ const wire = await (async () => {
     files.push({ url: new URL(response.url).pathname, bytes: e.encodedDataLength, encoding });
   });
   const metric = async () => Number((await (await fetch(`${gateway}/metrics`)).text())
-    .match(/usos_gateway_installation_cache_hits_total (\d+)/)?.[1] ?? 0);
+    .match(/usos_gateway_installation_cache_hits_total\{installation="default"\} (\d+)/)?.[1] ?? 0);
   const hitsBefore = await metric();
   await page.addInitScript(widgetProbe);
   await page.goto(`${gateway}/`);

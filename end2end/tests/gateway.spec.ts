@@ -92,7 +92,7 @@ test("through the gateway: the first load comes in brotli, and the second asks U
     encodings.set(path, (await response.allHeaders())["content-encoding"] ?? "none");
   });
   const hits = async () =>
-    Number((await (await request.get("/metrics")).text()).match(/usos_gateway_installation_cache_hits_total (\d+)/)![1]);
+    Number((await (await request.get("/metrics")).text()).match(/usos_gateway_installation_cache_hits_total\{installation="default"\} (\d+)/)![1]);
   await page.goto("/");
   await expect(page.locator("[data-test=sign-in], [data-test=can-order], [data-test=order]").first()).toBeVisible();
   for (const [path, encoding] of encodings) {

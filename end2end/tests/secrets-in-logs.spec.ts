@@ -52,6 +52,29 @@ test("the deployment behind nginx (two copies, PostgreSQL): none of its logs hol
   console.log(`searched ${logs.length} logs of the deployment for ${issued.length + 1} secrets`);
 });
 
+test("one gateway for three universities: no secret any of its three providers issued is in its logs or its database", async ({ request }) => {
+  const manyUsos = `http://127.0.0.1:${port + 7}`;
+  const issued: { kind: string; value: string }[] = [];
+  for (const id of ["uw", "ul", "pg"]) {
+    issued.push(...(await (await request.get(`${manyUsos}/${id}/_sim/issued`)).json()).issued);
+  }
+  // universities.spec.ts signed in at two of them and ordered.
+  expect(issued.filter((i) => i.kind === "access token").length).toBeGreaterThanOrEqual(2);
+  const secrets = fs
+    .readdirSync(".gateway-many-run")
+    .filter((f) => f.endsWith(".secret") || f === "consumer-secret")
+    .map((f) => ({ kind: `consumer secret (${f})`, value: fs.readFileSync(`.gateway-many-run/${f}`, "utf8").trim() }));
+  expect(secrets.length).toBe(4);
+  const files = ["gateway.log", "usos-sim.log", ...fs.readdirSync(".gateway-many-run").filter((f) => f.startsWith("watches.db"))];
+  for (const name of files) {
+    const bytes = fs.readFileSync(`.gateway-many-run/${name}`);
+    for (const { kind, value } of [...issued, ...secrets]) {
+      expect(bytes.includes(value), `${name} holds a ${kind}`).toBe(false);
+    }
+  }
+  console.log(`searched ${files.length} files of the many-university gateway for ${issued.length + secrets.length} secrets`);
+});
+
 test("the gateway's database of watches holds no token or token secret in plain text", async ({ request }) => {
   const { issued } = (await (await request.get(`${usos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
   const files = fs.readdirSync(".gateway-run").filter((f) => f.startsWith("watches.db"));

@@ -14,7 +14,10 @@ use super::decode::{decode, RawResponse};
 use super::early;
 use super::error::ApiError;
 use super::request::{ApiRequest, Method};
-use super::types::{Installation, Mcard, OrderDetails, PushKey, PushWatch, Success};
+use super::types::{
+    CurrentInstallation, Installation, InstallationListing, Mcard, OrderDetails, PushKey,
+    PushWatch, Success,
+};
 use crate::config::{Config, Credentials, CsrfHeader};
 
 /// How long one request may take before it is aborted.
@@ -118,6 +121,18 @@ impl ApiClient {
     /// gateway revokes the token at USOS and clears its cookie.
     pub async fn sign_out(&self, logout_url: &str) -> Result<Success, ApiError> {
         self.call(ApiRequest::post(logout_url, "", &[])).await
+    }
+
+    /// `installations` on the gateway: the universities a student may pick.
+    pub async fn installations(&self) -> Result<Vec<InstallationListing>, ApiError> {
+        self.call(ApiRequest::get(&self.api_base, "installations", &[]))
+            .await
+    }
+
+    /// `installation` on the gateway: the university this page talks to.
+    pub async fn current_installation(&self) -> Result<CurrentInstallation, ApiError> {
+        self.call(ApiRequest::get(&self.api_base, "installation", &[]))
+            .await
     }
 
     /// `push/key` on the gateway: its VAPID public key, when it offers push.

@@ -65,6 +65,12 @@ impl ApiError {
             || self.usos_code() == Some("unauthorized")
     }
 
+    /// The gateway asks the student to pick their university first (on
+    /// the shared address of many, before sign-in).
+    pub fn asks_to_choose_installation(&self) -> bool {
+        matches!(self, ApiError::Http { usos: Some(usos), .. } if usos.choose_installation)
+    }
+
     /// Whether the server may or may not have acted on the request: for a POST
     /// this means the state must be read again before anything is retried.
     pub fn outcome_unknown(&self) -> bool {

@@ -122,6 +122,10 @@ pub struct UsosError {
     /// Text meant for the student, when USOS has some.
     #[serde(default)]
     pub user_messages: Option<UserMessages>,
+    /// The gateway's own: on the shared address of many universities, the
+    /// student is to pick theirs before signing in.
+    #[serde(default)]
+    pub choose_installation: bool,
 }
 
 /// `user_messages` of a USOS error: what the student should read.
@@ -142,4 +146,50 @@ pub struct PushKey {
 pub struct PushWatch {
     pub watching: bool,
     pub until: String,
+}
+
+/// A university's name, as the gateway lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct InstallationNames {
+    pub pl: String,
+    pub en: String,
+    #[serde(default)]
+    pub uk: Option<String>,
+}
+
+/// One university of the gateway's `installations`: what the picker shows
+/// and searches.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct InstallationListing {
+    pub id: String,
+    pub name: InstallationNames,
+    #[serde(default)]
+    pub acronyms: Vec<String>,
+    #[serde(default)]
+    pub other_names: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Students may sign in: it has mLegitymacja and the gateway a key.
+    pub available: bool,
+}
+
+/// Who helps a university's students, as the gateway has it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct HelpContactAnswer {
+    pub name_pl: String,
+    pub name_en: String,
+    pub name_uk: String,
+    pub email: String,
+}
+
+/// The gateway's `installation`: the university this page talks to.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct CurrentInstallation {
+    pub id: String,
+    pub name: InstallationNames,
+    #[serde(default)]
+    pub help: Option<HelpContactAnswer>,
+    /// On the shared address of many universities: the student may pick another.
+    #[serde(default)]
+    pub choosable: bool,
 }

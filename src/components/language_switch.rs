@@ -30,7 +30,7 @@ impl LanguageChoice {
             return;
         }
         spawn_local(async move {
-            match option.fetch().await {
+            match crate::parts::fetch_lang(option).await {
                 Ok(()) => self.lang.set(option),
                 Err(_) => self.missing.set(Some(option)),
             }

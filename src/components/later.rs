@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::{text, use_lang};
-use crate::parts::{PartMissing, View};
+use crate::part::{PartMissing, View};
 
 /// The state of one part's view, shared by whoever shows or prefetches it.
 #[derive(Clone, Copy)]

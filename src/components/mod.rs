@@ -1,5 +1,10 @@
 //! The widget's visible pieces, one per file. They show signals and send
 //! events; every decision is made in `domain`, `api` or the store.
+//!
+//! The pieces cut out into parts (`help_sections`, `activation_steps`,
+//! `picker`) import nothing that loads parts; the pieces that show a part
+//! (`help_dialog`, `order_card`, `sign_in`) import `crate::parts`, which sits
+//! between the two.
 
 pub mod activation_steps;
 pub mod confirm_dialog;
@@ -7,6 +12,7 @@ pub mod contact;
 pub mod copy_button;
 pub mod eligibility;
 pub mod help_dialog;
+pub mod help_sections;
 pub mod history;
 pub mod language_switch;
 pub mod later;
@@ -15,12 +21,14 @@ pub mod order_button;
 pub mod order_card;
 pub mod order_panel;
 pub mod outcome;
+pub mod picker;
 pub mod problem_notice;
 pub mod qr_code;
 pub mod sign_in;
 pub mod status_announcer;
 pub mod status_badge;
 pub mod status_check;
+pub mod university;
 
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -47,22 +55,6 @@ pub fn text(
     pick: fn(&'static Texts) -> &'static str,
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || pick(lang.get().texts())
-}
-
-/// The parts of the widget fetched on first use that show views.
-#[derive(Clone, Copy)]
-pub struct LaterParts {
-    pub help: later::Later,
-    pub activation: later::Later,
-}
-
-impl Default for LaterParts {
-    fn default() -> LaterParts {
-        LaterParts {
-            help: later::Later::new(|| Box::pin(crate::parts::help())),
-            activation: later::Later::new(|| Box::pin(crate::parts::activation())),
-        }
-    }
 }
 
 /// The widget's shared state.

@@ -7,8 +7,9 @@ use crate::components::notify_button::NotifyButton;
 use crate::components::outcome::{ErrorOutcome, RevokedOutcome};
 use crate::components::status_badge::StatusBadge;
 use crate::components::status_check::StatusCheck;
-use crate::components::{text, texts, use_lang, use_store, LaterParts};
+use crate::components::{text, texts, use_lang, use_store};
 use crate::domain::status::OrderStatus;
+use crate::parts::LaterParts;
 use crate::store::CancelKind;
 
 /// The newest order: its data, what its status means, and what the student

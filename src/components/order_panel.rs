@@ -69,7 +69,10 @@ pub fn OrderPanel() -> impl IntoView {
                 }
                 if signed_out.get() {
                     let login_url = login_url.clone()?;
-                    return Some(view! { <SignIn login_url/> }.into_any());
+                    let choose = store.problem.with_untracked(|p| {
+                        p.as_ref().is_some_and(|p| p.asks_to_choose_installation())
+                    });
+                    return Some(view! { <SignIn login_url choose/> }.into_any());
                 }
                 let problem = keep_last(store.problem.get_untracked()?, move || store.problem.get());
                 Some(view! { <ProblemNotice problem/> }.into_any())

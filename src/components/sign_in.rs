@@ -2,20 +2,30 @@ use leptos::prelude::*;
 
 use crate::api::request::sign_in_url;
 use crate::browser;
+use crate::components::later::LaterView;
 use crate::components::{text, texts, use_lang, use_store};
 use crate::config::Config;
+use crate::parts::LaterParts;
 
 /// What a signed-out student sees first when the widget knows where to sign
 /// in (the gateway's `/auth/login`): not an error, an invitation. The page's
-/// address goes along as `return`, so the student comes back here.
+/// address goes along as `return`, so the student comes back here. Where
+/// the gateway serves many universities and this address fixes none
+/// (`choose`), the student first picks theirs (the picker's part).
 #[component]
-pub fn SignIn(login_url: String) -> impl IntoView {
+pub fn SignIn(login_url: String, choose: bool) -> impl IntoView {
     let lang = use_lang();
     let href = sign_in_url(&login_url, browser::page_url().as_deref());
+    let parts = expect_context::<LaterParts>();
     view! {
         <div class="mlg-sign-in" data-test="sign-in">
             <p>{text(lang, |t| t.sign_in_prompt)}</p>
-            <a class="mlg-button" data-test="log-in" href=href>{text(lang, |t| t.log_in)}</a>
+            {if choose {
+                view! { <LaterView part=parts.picker/> }.into_any()
+            } else {
+                view! { <a class="mlg-button" data-test="log-in" href=href>{text(lang, |t| t.log_in)}</a> }
+                    .into_any()
+            }}
         </div>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod dates;
+pub mod installations;
 pub mod overview;
 pub mod polling;
 pub mod push;

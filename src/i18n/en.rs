@@ -1,7 +1,8 @@
 //! English.
 
 use super::{
-    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang,
+    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, PickerTexts, ProblemTexts, StatusTexts, Texts,
+    UsosLang,
 };
 
 pub const TEXTS: Texts = Texts {
@@ -33,6 +34,8 @@ pub const TEXTS: Texts = Texts {
     log_in: "Sign in through USOS",
     sign_in_prompt: "Sign in through your university's USOS to see whether you may order an mLegitymacja and to follow your order.",
     sign_out: "Sign out",
+    university: "University",
+    change_university: "Change university",
     signing_out: "Signing out…",
     signed_out: "You have signed out.",
     retry: "Try again",
@@ -138,6 +141,21 @@ pub const TEXTS: Texts = Texts {
 };
 
 /// The help panel's sections (fetched with the help panel, not at start).
+pub const PICKER: PickerTexts = PickerTexts {
+    heading: "Choose your university",
+    search_label: "Search for your university",
+    search_hint: "Type its name, acronym or address, e.g. UW or lodz.",
+    list_label: "Universities",
+    found: "Found",
+    no_match: "No such university found. Check the spelling or type its acronym.",
+    unavailable: "mLegitymacja is not available at this university yet",
+    chosen: "Your university",
+    list_failed: (
+        "The list of universities could not be loaded.",
+        "Check your internet connection and try again.",
+    ),
+};
+
 pub const HELP: HelpTexts = HelpTexts {
     what_heading: "What is mLegitymacja?",
     what_body: "The mLegitymacja (mobile student ID) confirms the rights you have as a first-cycle, second-cycle or long-cycle master's student. To use it, you need the mObywatel app.",

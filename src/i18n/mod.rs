@@ -10,8 +10,6 @@ pub(crate) mod uk;
 
 use std::sync::OnceLock;
 
-use crate::parts::{self, PartMissing};
-
 /// English and Ukrainian texts, once fetched.
 static FETCHED_EN: OnceLock<&'static Texts> = OnceLock::new();
 static FETCHED_UK: OnceLock<&'static Texts> = OnceLock::new();
@@ -39,20 +37,19 @@ impl Lang {
 
     /// Whether this language's texts are at hand. Polish, the default, is
     /// always in the first download; English and Ukrainian are parts
-    /// (`crate::parts`) fetched when a student needs them.
+    /// (`crate::parts::fetch_lang`) fetched when a student needs them.
     pub fn is_at_hand(self) -> bool {
         self == Lang::Pl || self.fetched().is_some()
     }
 
-    /// Makes this language's texts at hand, fetching them if need be.
-    pub async fn fetch(self) -> Result<(), PartMissing> {
-        let (slot, texts) = match self {
-            Lang::Pl => return Ok(()),
-            Lang::En => (&FETCHED_EN, parts::english().await?),
-            Lang::Uk => (&FETCHED_UK, parts::ukrainian().await?),
+    /// Keeps this language's texts, fetched from its part, at hand.
+    pub fn keep(self, texts: &'static Texts) {
+        let slot = match self {
+            Lang::Pl => return,
+            Lang::En => &FETCHED_EN,
+            Lang::Uk => &FETCHED_UK,
         };
         let _ = slot.set(texts);
-        Ok(())
     }
 
     #[cfg(target_family = "wasm")]
@@ -98,6 +95,15 @@ impl Lang {
             Lang::Pl => &pl::HELP,
             Lang::En => &en::HELP,
             Lang::Uk => &uk::HELP,
+        }
+    }
+
+    /// "Wybierz swoją uczelnię" in this language (in the picker's part).
+    pub fn picker(self) -> &'static PickerTexts {
+        match self {
+            Lang::Pl => &pl::PICKER,
+            Lang::En => &en::PICKER,
+            Lang::Uk => &uk::PICKER,
         }
     }
 
@@ -175,6 +181,22 @@ pub struct ProblemTexts {
     pub rejected: Problem,
 }
 
+/// "Wybierz swoją uczelnię": picking one's university on the shared
+/// address of a gateway that serves many.
+pub struct PickerTexts {
+    pub heading: &'static str,
+    pub search_label: &'static str,
+    pub search_hint: &'static str,
+    pub list_label: &'static str,
+    /// Read out after each keystroke: how many are shown, e.g. "Znaleziono: 3".
+    pub found: &'static str,
+    pub no_match: &'static str,
+    /// Beside a university whose students cannot sign in here.
+    pub unavailable: &'static str,
+    pub chosen: &'static str,
+    pub list_failed: Problem,
+}
+
 /// The help panel: the instruction's sections.
 pub struct HelpTexts {
     pub what_heading: &'static str,
@@ -227,6 +249,9 @@ pub struct Texts {
     /// What a signed-out student reads above it.
     pub sign_in_prompt: &'static str,
     pub sign_out: &'static str,
+    /// Before the university's name, on a shared address.
+    pub university: &'static str,
+    pub change_university: &'static str,
     pub signing_out: &'static str,
     pub signed_out: &'static str,
     pub order_unconfirmed: &'static str,

@@ -1,7 +1,8 @@
 //! Polish: the university's instruction's own words wherever it has them.
 
 use super::{
-    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang,
+    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, PickerTexts, ProblemTexts, StatusTexts, Texts,
+    UsosLang,
 };
 
 pub const TEXTS: Texts = Texts {
@@ -31,6 +32,8 @@ pub const TEXTS: Texts = Texts {
     log_in: "Zaloguj się przez USOS",
     sign_in_prompt: "Zaloguj się przez USOS swojej uczelni, aby sprawdzić, czy możesz zamówić mLegitymację, i śledzić swoje zamówienie.",
     sign_out: "Wyloguj",
+    university: "Uczelnia",
+    change_university: "Zmień uczelnię",
     signing_out: "Wylogowywanie…",
     signed_out: "Wylogowano.",
     retry: "Spróbuj ponownie",
@@ -136,6 +139,21 @@ pub const TEXTS: Texts = Texts {
 };
 
 /// The help panel's sections (fetched with the help panel, not at start).
+pub const PICKER: PickerTexts = PickerTexts {
+    heading: "Wybierz swoją uczelnię",
+    search_label: "Szukaj uczelni",
+    search_hint: "Wpisz nazwę, skrót lub adres uczelni, np. UW lub lodz.",
+    list_label: "Uczelnie",
+    found: "Znaleziono",
+    no_match: "Nie znaleziono takiej uczelni. Sprawdź pisownię lub wpisz skrót.",
+    unavailable: "mLegitymacja nie jest jeszcze dostępna na tej uczelni",
+    chosen: "Twoja uczelnia",
+    list_failed: (
+        "Nie udało się pobrać listy uczelni.",
+        "Sprawdź połączenie z internetem i spróbuj ponownie.",
+    ),
+};
+
 pub const HELP: HelpTexts = HelpTexts {
     what_heading: "Co to jest mLegitymacja?",
     what_body: "mLegitymacja studencka potwierdza uprawnienia wynikające z bycia studentem studiów I, II stopnia i jednolitych magisterskich. Aby z niej skorzystać, trzeba mieć aplikację mObywatel.",

@@ -1,7 +1,8 @@
 //! Ukrainian. The API's texts (pl/en only) are shown in English.
 
 use super::{
-    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, ProblemTexts, StatusTexts, Texts, UsosLang,
+    ConfirmTexts, CrashTexts, DateTexts, HelpTexts, PickerTexts, ProblemTexts, StatusTexts, Texts,
+    UsosLang,
 };
 
 pub const TEXTS: Texts = Texts {
@@ -31,6 +32,8 @@ pub const TEXTS: Texts = Texts {
     log_in: "Увійти через USOS",
     sign_in_prompt: "Увійдіть через USOS свого університету, щоб перевірити, чи можете ви замовити mLegitymacja, і стежити за своїм замовленням.",
     sign_out: "Вийти",
+    university: "Університет",
+    change_university: "Змінити університет",
     signing_out: "Вихід…",
     signed_out: "Ви вийшли.",
     retry: "Спробувати ще раз",
@@ -136,6 +139,21 @@ pub const TEXTS: Texts = Texts {
 };
 
 /// The help panel's sections (fetched with the help panel, not at start).
+pub const PICKER: PickerTexts = PickerTexts {
+    heading: "Оберіть свій університет",
+    search_label: "Шукати університет",
+    search_hint: "Введіть назву, абревіатуру або адресу університету, напр. UW або lodz.",
+    list_label: "Університети",
+    found: "Знайдено",
+    no_match: "Такого університету не знайдено. Перевірте написання або введіть абревіатуру.",
+    unavailable: "mLegitymacja ще недоступна в цьому університеті",
+    chosen: "Ваш університет",
+    list_failed: (
+        "Не вдалося завантажити список університетів.",
+        "Перевірте з'єднання з інтернетом і спробуйте ще раз.",
+    ),
+};
+
 pub const HELP: HelpTexts = HelpTexts {
     what_heading: "Що таке mLegitymacja?",
     what_body: "mLegitymacja (мобільний студентський квиток) підтверджує права, які ви маєте як студент першого, другого ступеня або єдиної магістерської програми. Щоб нею користуватися, потрібен застосунок mObywatel.",

@@ -247,6 +247,7 @@ async fn main() {
         let id = endpoint.rsplit('/').next().unwrap().to_owned();
         ready_at.insert(id, student["ready_at_ms"].as_u64().unwrap());
         let session = Session {
+            installation: None,
             token: student["token"].as_str().unwrap().to_owned(),
             secret: student["secret"].as_str().unwrap().to_owned(),
             issued: 0,
@@ -255,6 +256,7 @@ async fn main() {
         store
             .upsert_watch(&NewWatch {
                 id: &format!("bench-{i}"),
+                installation: "",
                 owner: &vault.owner(&session),
                 endpoint,
                 p256dh: subscription["keys"]["p256dh"].as_str().unwrap(),
@@ -263,7 +265,7 @@ async fn main() {
                 open_url: "http://127.0.0.1/",
                 order_id: student["order_id"].as_str().unwrap(),
                 last_status: "pending",
-                sealed_tokens: &vault.seal(&session),
+                sealed_tokens: &vault.seal(&session, ""),
                 now_ms: now,
                 ends_at: now + 24 * 3_600_000,
                 // Subscribed over the first 10 s, as students who just ordered.

@@ -12,9 +12,10 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 
 use crate::error::GatewayError;
 use crate::forward::forwarded;
+use crate::installation::Place;
 use crate::limits::Refused;
-use crate::log::UpstreamStatus;
-use crate::routes::AppState;
+use crate::log::{ServedFor, UpstreamStatus};
+use crate::state::{names_another, AppState};
 
 /// Forwards one call, or refuses it in USOS's error shape.
 pub async fn forward(
@@ -41,56 +42,74 @@ pub async fn forward(
         Ok(args) => args,
         Err(refused) => return refused.into_response(),
     };
-    let session = if target.needs_student {
-        match state.open_session(&jar, &headers) {
-            Some(session) => Some(session),
-            None => return GatewayError::Unauthorized.into_response(),
-        }
-    } else {
-        None
+    // Whose USOS: the student's session's installation (checked against
+    // the host's); for `installation`, which needs no student, the host's,
+    // else the session's.
+    let place = state.place(&headers);
+    let student = state.student(&jar, &headers, &place);
+    let (installation, session) = match (target.needs_student, student, &place) {
+        (_, Ok(student), _) => (student.installation, Some(student.session)),
+        (false, Err(_), Place::Own(installation)) => (installation.clone(), None),
+        (_, Err(_), Place::Shared) => return GatewayError::ChooseInstallation.into_response(),
+        (true, Err(refused), Place::Own(_)) => return refused.into_response(),
     };
+    let session = session.filter(|_| target.needs_student);
+    let served = ServedFor(installation.label);
+    if names_another(&args, &installation) {
+        return served.mark(GatewayError::Unauthorized.into_response());
+    }
     if let Some(session) = &session {
         if let Err(Refused::Session { retry_after }) =
             state.limits.check_session(session_key(&session.token))
         {
-            state.metrics.rate_limited("session");
-            return GatewayError::TooManyRequests(retry_after.as_secs_f64().ceil() as u64)
-                .into_response();
+            state.metrics.rate_limited("session", installation.label);
+            return served.mark(
+                GatewayError::TooManyRequests(retry_after.as_secs_f64().ceil() as u64)
+                    .into_response(),
+            );
         }
     }
     // What needs no student (the installation) is the same for everyone.
     let cache_key = (!target.needs_student).then(|| uri.query().unwrap_or_default().to_owned());
-    if let Some(body) = cache_key
-        .as_deref()
-        .and_then(|q| state.installation_cache.get(q))
-    {
-        state.metrics.installation_cache_hits.inc();
-        return json_answer(StatusCode::OK, body, None);
+    if let Some(body) = cache_key.as_deref().and_then(|q| installation.cache.get(q)) {
+        state.metrics.installation_cache_hit(installation.label);
+        return served.mark(json_answer(StatusCode::OK, body, None));
     }
-    let Ok(_permit) = state.limits.upstream_permit() else {
-        state.metrics.rate_limited("upstream");
-        return GatewayError::TooManyRequests(1).into_response();
+    let Some(usos) = &installation.usos else {
+        // No key for it yet: nothing can be asked of its USOS, and the
+        // widget says it does not issue mLegitymacja here.
+        return served.mark(json_answer(
+            StatusCode::OK,
+            Bytes::from_static(b"{\"mcards_support\":false}"),
+            None,
+        ));
+    };
+    let Ok(_permit) = installation.upstream.permit() else {
+        state.metrics.rate_limited("upstream", installation.label);
+        return served.mark(GatewayError::TooManyRequests(1).into_response());
     };
     let started = Instant::now();
-    let answer = state
-        .usos
+    let answer = usos
         .call(&method, target.path, &args, session.as_ref())
         .await;
-    state.metrics.upstream_took(target.path, started.elapsed());
+    state
+        .metrics
+        .upstream_took(target.path, installation.label, started.elapsed());
     if let Ok(answer) = &answer {
         if answer.status.is_success() {
             if target.path == "services/cards/make_mcard_order" {
-                state.metrics.orders_placed.inc();
+                state.metrics.order_placed(installation.label);
             }
             if let Some(query) = &cache_key {
-                state.installation_cache.put(query, answer.body.clone());
+                installation.cache.put(query, answer.body.clone());
             }
         }
     }
-    match answer {
+    let response = match answer {
         Ok(answer) if answer.status == StatusCode::UNAUTHORIZED => {
             // USOS no longer accepts the token (revoked, expired): forget it.
-            let jar = jar.add(state.cookies.removal(state.cookies.session_name(), "/"));
+            let cookies = state.cookies(&place);
+            let jar = jar.add(cookies.removal(cookies.session_name(), "/"));
             let mut response = (jar, GatewayError::Unauthorized).into_response();
             response.extensions_mut().insert(UpstreamStatus(401));
             response
@@ -104,7 +123,8 @@ pub async fn forward(
             response
         }
         Err(error) => error.into_response(),
-    }
+    };
+    served.mark(response)
 }
 
 /// USOS's JSON answer as the browser gets it.

@@ -9,9 +9,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use mcard_common::status::StatusCodes;
-use secrecy::{ExposeSecret, SecretSlice, SecretString};
+use secrecy::{SecretSlice, SecretString};
 use url::Url;
 
+use crate::address;
+use crate::installations_file::{self, Consumer, HelpContact, InstallationSettings, Names};
 use crate::push::endpoint::PushServices;
 use crate::push::vapid::VapidKey;
 
@@ -23,10 +25,44 @@ use crate::push::vapid::VapidKey;
     about = "Signs students in through USOS (OAuth 1.0a) and forwards the mLegitymacja widget's calls, signed."
 )]
 pub struct Options {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The USOS installations served, one `[[installation]]` each (TOML;
+    /// docs/running-at-a-university.md). Instead of --usos-api,
+    /// --consumer-key, --consumer-secret-file, --status-codes and --help-*,
+    /// which describe one.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_INSTALLATIONS",
+        value_name = "FILE",
+        conflicts_with_all = ["usos_api", "consumer_key", "consumer_secret_file", "status_codes", "help_name_pl", "help_name_en", "help_name_uk", "help_email"]
+    )]
+    pub installations: Option<PathBuf>,
+    /// How often each installation is asked whether it issues mLegitymacja.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_INSTALLATION_CHECK_SECONDS",
+        default_value = "3600",
+        value_name = "N"
+    )]
+    pub installation_check_seconds: u64,
+    /// With one installation: who helps its students, as the widget's
+    /// data-help-name-pl (after "kontaktuj się z", e.g. "Działem IT").
+    #[arg(long, env = "USOS_GATEWAY_HELP_NAME_PL", value_name = "TEXT")]
+    pub help_name_pl: Option<String>,
+    /// With one installation: the help contact's name in English.
+    #[arg(long, env = "USOS_GATEWAY_HELP_NAME_EN", value_name = "TEXT")]
+    pub help_name_en: Option<String>,
+    /// With one installation: the help contact's name in Ukrainian (else the English one).
+    #[arg(long, env = "USOS_GATEWAY_HELP_NAME_UK", value_name = "TEXT")]
+    pub help_name_uk: Option<String>,
+    /// With one installation: the help contact's e-mail.
+    #[arg(long, env = "USOS_GATEWAY_HELP_EMAIL", value_name = "ADDRESS")]
+    pub help_email: Option<String>,
     /// Where to listen.
     #[arg(long, env = "USOS_GATEWAY_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
-    /// The USOS API installation's base, ending with `/`.
+    /// One USOS API installation's base, ending with `/` (or --installations).
     #[arg(long, env = "USOS_GATEWAY_USOS_API", value_name = "URL")]
     pub usos_api: Option<String>,
     /// The application's consumer key.
@@ -35,7 +71,8 @@ pub struct Options {
     /// A file holding the consumer secret.
     #[arg(long, env = "USOS_GATEWAY_CONSUMER_SECRET_FILE", value_name = "PATH")]
     pub consumer_secret_file: Option<PathBuf>,
-    /// Where students reach the gateway, ending with `/`.
+    /// Where students reach the gateway, ending with `/`; with many
+    /// installations, the shared address where a student picks theirs.
     #[arg(long, env = "USOS_GATEWAY_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
     /// The built widget to serve at `/`.
@@ -67,7 +104,7 @@ pub struct Options {
         value_name = "PATH"
     )]
     pub previous_session_key_file: Option<PathBuf>,
-    /// How long a successful `installation` answer is kept (0: not at all).
+    /// How long a successful `installation` answer is kept, per installation (0: not at all).
     #[arg(
         long,
         env = "USOS_GATEWAY_INSTALLATION_CACHE_SECONDS",
@@ -75,7 +112,8 @@ pub struct Options {
         value_name = "N"
     )]
     pub installation_cache_seconds: u64,
-    /// Calls to USOS under way at once, at most; beyond: 429.
+    /// Calls to one installation's USOS under way at once, at most; beyond:
+    /// 429 (an installation's own max_upstream_concurrency goes first).
     #[arg(
         long,
         env = "USOS_GATEWAY_MAX_UPSTREAM_CONCURRENCY",
@@ -133,9 +171,34 @@ pub struct Options {
         value_name = "N"
     )]
     pub push_watch_hours: u64,
-    /// The installation's own status codes where they differ, as the widget's `data-status-codes`.
+    /// With one installation: its own status codes where they differ, as the widget's `data-status-codes`.
     #[arg(long, env = "USOS_GATEWAY_STATUS_CODES", value_name = "JSON")]
     pub status_codes: Option<String>,
+}
+
+/// What `usos-gateway` may be asked to do besides serving.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The installations file.
+    Installations {
+        #[command(subcommand)]
+        command: InstallationsCommand,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum InstallationsCommand {
+    /// Writes a starting installations file from USOS's own list
+    /// (`services/apisrv/installations`, a public call), the keys left for
+    /// the operator to fill in.
+    Import {
+        /// A USOS API base whose list to read, e.g. https://usosapps.uw.edu.pl/
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// Where to write it (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// How long a signed-in student stays signed in (the cookie's `Max-Age`,
@@ -152,16 +215,15 @@ pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(8);
 /// The settings, checked.
 pub struct Config {
     pub listen: SocketAddr,
-    /// Ends with `/`.
-    pub usos_api: Url,
-    pub consumer_key: String,
-    pub consumer_secret: SecretString,
-    /// Ends with `/`.
+    /// The shared address, ending with `/`: where a student of a deployment
+    /// with many installations picks theirs, and every installation without
+    /// an address of its own is served.
     pub public_url: Url,
     pub dist: Option<PathBuf>,
     /// `None`: a random key for this process (sessions end at restart).
     pub session_key: Option<SecretSlice<u8>>,
-    /// Serialized origins (`https://usosweb.uczelnia.pl`), the public URL's first.
+    /// Serialized origins (`https://usosweb.uczelnia.pl`) allowed on the
+    /// shared address, the public URL's first.
     pub allowed_origins: Vec<String>,
     pub scopes: String,
     pub upstream_timeout: Duration,
@@ -171,8 +233,12 @@ pub struct Config {
     pub max_upstream_concurrency: usize,
     /// Web Push, when the VAPID key is given.
     pub push: Option<PushConfig>,
-    /// How the installation names the statuses.
-    pub status_codes: StatusCodes,
+    /// The installations served: the file's, or the one the options describe.
+    pub installations: Vec<InstallationSettings>,
+    /// The file they came from, read again on SIGHUP.
+    pub installations_file: Option<PathBuf>,
+    /// How often each installation is asked about mLegitymacja.
+    pub installation_check: Duration,
 }
 
 /// The settings of Web Push and the watches behind it.
@@ -195,9 +261,6 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("listen", &self.listen)
-            .field("usos_api", &self.usos_api.as_str())
-            .field("consumer_key", &self.consumer_key)
-            .field("consumer_secret", &"[redacted]")
             .field("public_url", &self.public_url.as_str())
             .field("dist", &self.dist)
             .field(
@@ -206,6 +269,7 @@ impl std::fmt::Debug for Config {
             )
             .field("allowed_origins", &self.allowed_origins)
             .field("scopes", &self.scopes)
+            .field("installations", &self.installations)
             .finish()
     }
 }
@@ -218,35 +282,27 @@ impl Config {
             .listen
             .parse()
             .map_err(|_| format!("--listen: \"{}\" is not HOST:PORT", options.listen))?;
-        let usos_api = base_url("--usos-api", options.usos_api.as_deref())?;
-        let consumer_key = options
-            .consumer_key
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| required("--consumer-key"))?;
-        let secret_path = options
-            .consumer_secret_file
-            .ok_or_else(|| required("--consumer-secret-file"))?;
-        let consumer_secret = std::fs::read_to_string(&secret_path)
-            .map_err(|e| {
-                format!(
-                    "--consumer-secret-file: cannot read {}: {e}",
-                    secret_path.display()
-                )
-            })?
-            .trim()
-            .to_owned();
-        if consumer_secret.is_empty() {
+        let installations = match &options.installations {
+            Some(path) => installations_file::read(path)?,
+            None => vec![single_installation(&options)?],
+        };
+        let public_url = address::public_url(
+            "--public-url",
+            options
+                .public_url
+                .as_deref()
+                .ok_or_else(|| required("--public-url"))?,
+        )?;
+        if let Some(clash) = installations.iter().find(|i| {
+            i.public_url.as_ref().is_some_and(|own| {
+                own.host_str() == public_url.host_str()
+                    && own.port_or_known_default() == public_url.port_or_known_default()
+            })
+        }) {
             return Err(format!(
-                "--consumer-secret-file: {} is empty",
-                secret_path.display()
+                "--public-url: {public_url} is also installation {}'s public_url; the shared address must be its own",
+                clash.id
             ));
-        }
-        let public_url = base_url("--public-url", options.public_url.as_deref())?;
-        if public_url.scheme() == "http" && !is_loopback(&public_url) {
-            return Err(
-                "--public-url: must be https:// (http:// only for 127.0.0.1 or localhost, for trying it out)"
-                    .to_owned(),
-            );
         }
         if let Some(dist) = &options.dist {
             if !dist.join("index.html").is_file() {
@@ -270,16 +326,12 @@ impl Config {
         if options.max_upstream_concurrency == 0 {
             return Err("--max-upstream-concurrency: must be at least 1".to_owned());
         }
+        if options.installation_check_seconds < 10 {
+            return Err("--installation-check-seconds: at least 10".to_owned());
+        }
         let mut allowed_origins = vec![public_url.origin().ascii_serialization()];
         for origin in &options.allowed_origin {
-            let url = Url::parse(origin)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-                .filter(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
-                .ok_or_else(|| {
-                    format!("--allowed-origin: \"{origin}\" is not an origin like https://usosweb.uczelnia.pl")
-                })?;
-            let serialized = url.origin().ascii_serialization();
+            let serialized = address::origin("--allowed-origin", origin)?;
             if !allowed_origins.contains(&serialized) {
                 allowed_origins.push(serialized);
             }
@@ -296,9 +348,6 @@ impl Config {
         }
         Ok(Config {
             listen,
-            usos_api,
-            consumer_key,
-            consumer_secret: SecretString::from(consumer_secret),
             public_url,
             dist: options.dist,
             session_key,
@@ -309,29 +358,104 @@ impl Config {
             installation_cache: Duration::from_secs(options.installation_cache_seconds),
             max_upstream_concurrency: options.max_upstream_concurrency,
             push,
-            status_codes: match &options.status_codes {
-                None => StatusCodes::default(),
-                Some(json) => StatusCodes::parse(json)
-                    .map_err(|problem| format!("--status-codes: {problem}"))?,
-            },
+            installations,
+            installations_file: options.installations,
+            installation_check: Duration::from_secs(options.installation_check_seconds),
         })
     }
-
-    /// Cookies need `Secure` except on a loopback address tried over http.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.scheme() == "https"
-    }
-
-    /// Where USOS sends the student back: `{public-url}auth/callback`.
-    pub fn callback_url(&self) -> String {
-        format!("{}auth/callback", self.public_url)
-    }
-
-    /// The consumer secret, for signing only.
-    pub fn consumer_secret(&self) -> &str {
-        self.consumer_secret.expose_secret()
-    }
 }
+
+/// The one installation `--usos-api`, `--consumer-key`,
+/// `--consumer-secret-file`, `--status-codes` and `--help-*` describe, as
+/// an installations file with one entry would.
+fn single_installation(options: &Options) -> Result<InstallationSettings, String> {
+    let usos_api = address::base_url(
+        "--usos-api",
+        options
+            .usos_api
+            .as_deref()
+            .ok_or_else(|| required("--usos-api"))?,
+    )?;
+    let consumer_key = options
+        .consumer_key
+        .clone()
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| required("--consumer-key"))?;
+    let secret_path = options
+        .consumer_secret_file
+        .as_ref()
+        .ok_or_else(|| required("--consumer-secret-file"))?;
+    let consumer_secret = std::fs::read_to_string(secret_path)
+        .map_err(|e| {
+            format!(
+                "--consumer-secret-file: cannot read {}: {e}",
+                secret_path.display()
+            )
+        })?
+        .trim()
+        .to_owned();
+    if consumer_secret.is_empty() {
+        return Err(format!(
+            "--consumer-secret-file: {} is empty",
+            secret_path.display()
+        ));
+    }
+    let help = match (
+        &options.help_name_pl,
+        &options.help_name_en,
+        &options.help_name_uk,
+        &options.help_email,
+    ) {
+        (None, None, None, None) => None,
+        (Some(pl), Some(en), uk, Some(email)) => {
+            if !email.contains('@') || email.trim().contains(char::is_whitespace) {
+                return Err(format!("--help-email: \"{email}\" is not an e-mail address"));
+            }
+            Some(HelpContact {
+                name_pl: pl.trim().to_owned(),
+                name_en: en.trim().to_owned(),
+                name_uk: uk.as_deref().unwrap_or(en).trim().to_owned(),
+                email: email.trim().to_owned(),
+            })
+        }
+        _ => {
+            return Err(
+                "--help-name-pl, --help-name-en and --help-email go together (--help-name-uk is optional)"
+                    .to_owned(),
+            )
+        }
+    };
+    let host = usos_api.host_str().unwrap_or("USOS").to_owned();
+    Ok(InstallationSettings {
+        id: SINGLE_ID.to_owned(),
+        name: Names {
+            pl: host.clone(),
+            en: host.clone(),
+            uk: host,
+        },
+        acronyms: Vec::new(),
+        other_names: Vec::new(),
+        usos_api,
+        consumer: Some(Consumer {
+            key: consumer_key.trim().to_owned(),
+            secret: SecretString::from(consumer_secret),
+        }),
+        public_url: None,
+        allowed_origins: Vec::new(),
+        status_codes: match &options.status_codes {
+            None => StatusCodes::default(),
+            Some(json) => {
+                StatusCodes::parse(json).map_err(|problem| format!("--status-codes: {problem}"))?
+            }
+        },
+        help,
+        max_upstream_concurrency: None,
+    })
+}
+
+/// The id of the installation the single-installation options describe
+/// (its metrics label, and the mark in its students' sessions).
+pub const SINGLE_ID: &str = "default";
 
 /// Push's options, checked together: none of them matters without the key.
 fn push_config(options: &Options) -> Result<Option<PushConfig>, String> {
@@ -455,29 +579,6 @@ fn required(option: &str) -> String {
     format!("{option} is required (or set {env})")
 }
 
-fn base_url(option: &str, value: Option<&str>) -> Result<Url, String> {
-    let value = value.ok_or_else(|| required(option))?;
-    let url = Url::parse(value)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .ok_or_else(|| format!("{option}: \"{value}\" is not an http(s) URL"))?;
-    if !url.path().ends_with('/') || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!(
-            "{option}: \"{value}\" must end with / and have no query, e.g. https://usosapps.uczelnia.pl/"
-        ));
-    }
-    Ok(url)
-}
-
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,15 +610,22 @@ mod tests {
             "https://mlegitymacja.example.edu/",
         ];
         let config = Config::from_options(options(&full)).unwrap();
-        assert_eq!(config.consumer_secret(), "s3cret");
+        // One installation, as a file with one entry would describe it.
+        let [only] = config.installations.as_slice() else {
+            panic!("one installation expected");
+        };
+        assert_eq!(only.id, SINGLE_ID);
+        assert_eq!(only.usos_api.as_str(), "https://usos.example.edu/");
+        let consumer = only.consumer.as_ref().unwrap();
+        assert_eq!(consumer.key, "ck");
+        assert_eq!(
+            secrecy::ExposeSecret::expose_secret(&consumer.secret),
+            "s3cret"
+        );
+        assert!(only.public_url.is_none() && only.help.is_none());
         assert_eq!(
             config.allowed_origins,
             vec!["https://mlegitymacja.example.edu"]
-        );
-        assert!(config.secure_cookies());
-        assert_eq!(
-            config.callback_url(),
-            "https://mlegitymacja.example.edu/auth/callback"
         );
         assert!(!format!("{config:?}").contains("s3cret"));
         for (i, name) in [
@@ -579,10 +687,124 @@ mod tests {
             "https://usosweb.example.edu/",
         ])
         .unwrap();
-        assert!(!config.secure_cookies());
+        assert_eq!(config.public_url.scheme(), "http");
         assert_eq!(
             config.allowed_origins,
             vec!["http://127.0.0.1:8080", "https://usosweb.example.edu"]
+        );
+    }
+
+    #[test]
+    fn one_installation_may_name_its_help_contact() {
+        let secret = secret_file();
+        let secret = secret.to_str().unwrap();
+        let with = |extra: &[&str]| {
+            let mut args = vec![
+                "--usos-api",
+                "https://usos.example.edu/",
+                "--consumer-key",
+                "ck",
+                "--consumer-secret-file",
+                secret,
+                "--public-url",
+                "https://gw.example.edu/",
+            ];
+            args.extend_from_slice(extra);
+            Config::from_options(options(&args))
+        };
+        let config = with(&[
+            "--help-name-pl",
+            "Biurem IT",
+            "--help-name-en",
+            "the IT Office",
+            "--help-email",
+            "it@example.edu",
+        ])
+        .unwrap();
+        let help = config.installations[0].help.as_ref().unwrap();
+        assert_eq!(help.name_uk, "the IT Office");
+        assert_eq!(help.email, "it@example.edu");
+        assert!(with(&["--help-name-pl", "Biurem IT"])
+            .err()
+            .unwrap()
+            .starts_with("--help-name-pl, --help-name-en and --help-email go together"));
+        assert!(with(&[
+            "--help-name-pl",
+            "IT",
+            "--help-name-en",
+            "IT",
+            "--help-email",
+            "nobody"
+        ])
+        .err()
+        .unwrap()
+        .starts_with("--help-email:"));
+    }
+
+    #[test]
+    fn many_installations_come_from_a_file_and_not_beside_the_single_options() {
+        let dir = std::env::temp_dir().join(format!("gw-config-many-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("uw.secret"), "uw-s3cret").unwrap();
+        let file = dir.join("installations.toml");
+        std::fs::write(
+            &file,
+            "[[installation]]\nid = \"uw\"\nusos_api = \"https://usosapps.uw.edu.pl/\"\n\
+             consumer_key = \"k\"\nconsumer_secret_file = \"uw.secret\"\n\
+             public_url = \"https://m.uw.edu.pl/\"\nname = { pl = \"UW\", en = \"UW\" }\n\
+             [[installation]]\nid = \"ul\"\nusos_api = \"https://usosapps.uni.lodz.pl/\"\n\
+             name = { pl = \"UŁ\", en = \"UL\" }\n",
+        )
+        .unwrap();
+        let file = file.to_str().unwrap();
+        let config = Config::from_options(options(&[
+            "--installations",
+            file,
+            "--public-url",
+            "https://mlegitymacja.usos.example/",
+        ]))
+        .unwrap();
+        assert_eq!(config.installations.len(), 2);
+        assert_eq!(
+            config.installations_file.as_deref(),
+            Some(std::path::Path::new(file))
+        );
+        assert!(!format!("{config:?}").contains("uw-s3cret"));
+        // The shared address cannot also be an installation's own.
+        let clash = Config::from_options(options(&[
+            "--installations",
+            file,
+            "--public-url",
+            "https://m.uw.edu.pl/",
+        ]))
+        .err()
+        .unwrap();
+        assert!(
+            clash.starts_with("--public-url:") && clash.contains("uw"),
+            "{clash}"
+        );
+        // Either the file or the single-installation options.
+        let both = Options::try_parse_from([
+            "usos-gateway",
+            "--installations",
+            file,
+            "--usos-api",
+            "https://x.example/",
+        ]);
+        assert!(both.is_err());
+        // A mistake in the file names the file and its line.
+        std::fs::write(dir.join("bad.toml"), "[[installation]]\nid = \"UW\"\n").unwrap();
+        let bad = Config::from_options(options(&[
+            "--installations",
+            dir.join("bad.toml").to_str().unwrap(),
+            "--public-url",
+            "https://mlegitymacja.usos.example/",
+        ]))
+        .err()
+        .unwrap();
+        assert!(
+            bad.starts_with("--installations:") && bad.contains("bad.toml: line"),
+            "{bad}"
         );
     }
 

@@ -8,8 +8,18 @@ use serde_json::json;
 /// What the gateway itself refuses or reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GatewayError {
-    /// No session, an expired or tampered one, or one USOS no longer accepts.
+    /// No session, an expired or tampered one, one USOS no longer accepts,
+    /// or one of another installation than the request's.
     Unauthorized,
+    /// On the shared address of many installations, no session yet: the
+    /// student picks their university first (`choose_installation` in the
+    /// body tells the widget to offer the list).
+    ChooseInstallation,
+    /// An installation id the gateway does not serve.
+    UnknownInstallation,
+    /// An installation served without sign-in: no key for it yet, or it
+    /// does not issue mLegitymacja.
+    InstallationUnavailable,
     /// A path that is not one of the forwarded methods.
     MethodNotFound,
     /// A state-changing request from a page that may not make it.
@@ -28,8 +38,6 @@ pub enum GatewayError {
     UpstreamBadTokens,
     /// Beyond the gateway's own limits; try again after this many seconds.
     TooManyRequests(u64),
-    /// USOS does not answer `installation` (for `/readyz`).
-    NotReady,
     /// A request body beyond the gateway's limit.
     TooLarge,
     /// `/push/*` on a gateway started without `--vapid-key-file`.
@@ -43,7 +51,12 @@ pub enum GatewayError {
 impl GatewayError {
     pub fn status(&self) -> StatusCode {
         match self {
-            GatewayError::Unauthorized => StatusCode::UNAUTHORIZED,
+            GatewayError::Unauthorized | GatewayError::ChooseInstallation => {
+                StatusCode::UNAUTHORIZED
+            }
+            GatewayError::UnknownInstallation | GatewayError::InstallationUnavailable => {
+                StatusCode::NOT_FOUND
+            }
             GatewayError::MethodNotFound => StatusCode::NOT_FOUND,
             GatewayError::ForeignOrigin => StatusCode::FORBIDDEN,
             GatewayError::WrongHttpMethod => StatusCode::METHOD_NOT_ALLOWED,
@@ -53,7 +66,6 @@ impl GatewayError {
             | GatewayError::UpstreamNotJson
             | GatewayError::UpstreamBadTokens => StatusCode::BAD_GATEWAY,
             GatewayError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            GatewayError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             GatewayError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             GatewayError::PushNotOffered => StatusCode::NOT_FOUND,
             GatewayError::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -64,7 +76,9 @@ impl GatewayError {
     /// USOS's error code.
     pub fn code(&self) -> &'static str {
         match self {
-            GatewayError::Unauthorized => "unauthorized",
+            GatewayError::Unauthorized | GatewayError::ChooseInstallation => "unauthorized",
+            GatewayError::UnknownInstallation => "object_not_found",
+            GatewayError::InstallationUnavailable => "installation_unavailable",
             GatewayError::MethodNotFound => "method_not_found",
             GatewayError::ForeignOrigin => "method_forbidden",
             GatewayError::WrongHttpMethod => "method_not_allowed",
@@ -74,7 +88,6 @@ impl GatewayError {
             | GatewayError::UpstreamNotJson
             | GatewayError::UpstreamBadTokens => "upstream_error",
             GatewayError::TooManyRequests(_) => "too_many_requests",
-            GatewayError::NotReady => "not_ready",
             GatewayError::TooLarge => "request_too_large",
             GatewayError::PushNotOffered => "method_not_found",
             GatewayError::DatabaseUnavailable => "database_unavailable",
@@ -86,6 +99,13 @@ impl GatewayError {
     pub fn message(&self) -> &'static str {
         match self {
             GatewayError::Unauthorized => "No valid session: sign in through USOS again.",
+            GatewayError::ChooseInstallation => {
+                "Choose your university, then sign in through its USOS."
+            }
+            GatewayError::UnknownInstallation => "No university with this id is served here.",
+            GatewayError::InstallationUnavailable => {
+                "mLegitymacja is not available through this service at this university yet."
+            }
             GatewayError::MethodNotFound => "This gateway forwards only the mLegitymacja methods.",
             GatewayError::ForeignOrigin => "This page may not change anything here.",
             GatewayError::WrongHttpMethod => "Call USOS API methods with GET or POST.",
@@ -95,7 +115,6 @@ impl GatewayError {
             GatewayError::UpstreamNotJson => "USOS API answered with something that is not JSON.",
             GatewayError::UpstreamBadTokens => "USOS API's OAuth answer could not be read.",
             GatewayError::TooManyRequests(_) => "Too many requests; try again in a moment.",
-            GatewayError::NotReady => "USOS API does not answer services/apisrv/installation.",
             GatewayError::TooLarge => "The request is larger than any mLegitymacja call needs.",
             GatewayError::PushNotOffered => "This gateway does not offer push notifications.",
             GatewayError::DatabaseUnavailable => {
@@ -108,10 +127,11 @@ impl GatewayError {
 
 impl IntoResponse for GatewayError {
     fn into_response(self) -> Response {
-        let mut response = usos_json(
-            self.status(),
-            json!({"message": self.message(), "error": self.code()}).to_string(),
-        );
+        let mut body = json!({"message": self.message(), "error": self.code()});
+        if self == GatewayError::ChooseInstallation {
+            body["choose_installation"] = json!(true);
+        }
+        let mut response = usos_json(self.status(), body.to_string());
         if self == GatewayError::DatabaseUnavailable {
             response
                 .headers_mut()

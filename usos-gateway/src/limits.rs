@@ -1,6 +1,7 @@
 //! Protecting USOS from us: a rate per student's session, and a ceiling on
-//! calls to USOS under way at once. Beyond either, 429 with `Retry-After`,
-//! which the widget honours.
+//! calls to each installation's USOS under way at once (a bulkhead: one
+//! slow university fills only its own places). Beyond either, 429 with
+//! `Retry-After`, which the widget honours.
 //!
 //! `governor` directly rather than `tower-governor`: the key is the student's
 //! session (known only once its cookie is opened), not the client's address
@@ -22,10 +23,16 @@ pub const SESSION_PER_SECOND: u32 = 2;
 /// The burst a student may send at once before the rate applies.
 pub const SESSION_BURST: u32 = 20;
 
-/// Both limits.
+/// Each student's rate, whatever their university (sessions are keyed by
+/// a hash of their token, unique to one installation).
 pub struct Limits {
     sessions: DefaultKeyedRateLimiter<u64>,
-    upstream: Arc<Semaphore>,
+}
+
+/// The calls to one installation's USOS under way at once.
+pub struct Bulkhead {
+    places: Arc<Semaphore>,
+    size: usize,
 }
 
 /// Why a request was refused, and when to try again.
@@ -35,17 +42,18 @@ pub enum Refused {
     Upstream,
 }
 
-impl Limits {
-    pub fn new(max_upstream_concurrency: usize) -> Limits {
+impl Default for Limits {
+    fn default() -> Limits {
         let quota =
             Quota::per_second(NonZeroU32::new(SESSION_PER_SECOND).unwrap_or(NonZeroU32::MIN))
                 .allow_burst(NonZeroU32::new(SESSION_BURST).unwrap_or(NonZeroU32::MIN));
         Limits {
             sessions: RateLimiter::keyed(quota),
-            upstream: Arc::new(Semaphore::new(max_upstream_concurrency)),
         }
     }
+}
 
+impl Limits {
     /// One request of the session keyed `session` (a hash of its token).
     pub fn check_session(&self, session: u64) -> Result<(), Refused> {
         self.sessions
@@ -53,20 +61,6 @@ impl Limits {
             .map_err(|not_until| Refused::Session {
                 retry_after: not_until.wait_time_from(DefaultClock::default().now()),
             })
-    }
-
-    /// A place among the calls to USOS under way, held until the answer is in.
-    pub fn upstream_permit(&self) -> Result<OwnedSemaphorePermit, Refused> {
-        self.upstream
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Refused::Upstream)
-    }
-
-    /// A place among the calls to USOS under way, waited for: the watcher's
-    /// reads queue here instead of being refused.
-    pub async fn upstream_permit_waiting(&self) -> Option<OwnedSemaphorePermit> {
-        self.upstream.clone().acquire_owned().await.ok()
     }
 
     /// Forgets sessions that have been quiet long enough to be back at a
@@ -77,13 +71,47 @@ impl Limits {
     }
 }
 
+impl Bulkhead {
+    pub fn new(size: usize) -> Bulkhead {
+        Bulkhead {
+            places: Arc::new(Semaphore::new(size.max(1))),
+            size: size.max(1),
+        }
+    }
+
+    /// A place among the calls under way, held until the answer is in.
+    pub fn permit(&self) -> Result<OwnedSemaphorePermit, Refused> {
+        self.places
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Refused::Upstream)
+    }
+
+    /// A place, waited for: the watcher's reads queue here instead of
+    /// being refused.
+    pub async fn permit_waiting(&self) -> Option<OwnedSemaphorePermit> {
+        self.places.clone().acquire_owned().await.ok()
+    }
+
+    /// How many places are taken now.
+    pub fn in_use(&self) -> usize {
+        self.size - self.places.available_permits()
+    }
+
+    /// Whether fewer than a fifth of the places are free: near the limit,
+    /// when the widget's own checks are asked to come back later.
+    pub fn nearly_full(&self) -> bool {
+        self.places.available_permits() * 5 < self.size
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_session_gets_its_burst_then_waits() {
-        let limits = Limits::new(2);
+        let limits = Limits::default();
         for _ in 0..SESSION_BURST {
             assert_eq!(limits.check_session(1), Ok(()));
         }
@@ -97,11 +125,17 @@ mod tests {
 
     #[test]
     fn only_so_many_calls_to_usos_at_once() {
-        let limits = Limits::new(2);
-        let a = limits.upstream_permit().unwrap();
-        let _b = limits.upstream_permit().unwrap();
-        assert_eq!(limits.upstream_permit().unwrap_err(), Refused::Upstream);
+        let bulkhead = Bulkhead::new(2);
+        let a = bulkhead.permit().unwrap();
+        assert!(!bulkhead.nearly_full());
+        let _b = bulkhead.permit().unwrap();
+        assert_eq!(bulkhead.in_use(), 2);
+        assert!(bulkhead.nearly_full());
+        assert_eq!(bulkhead.permit().unwrap_err(), Refused::Upstream);
         drop(a);
-        assert!(limits.upstream_permit().is_ok());
+        assert!(bulkhead.permit().is_ok());
+        // Another installation's bulkhead is not touched.
+        let other = Bulkhead::new(2);
+        assert!(other.permit().is_ok());
     }
 }

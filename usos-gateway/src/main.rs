@@ -9,8 +9,9 @@ use clap::Parser;
 /// a fifth of the gateway's time under load (BENCHMARKS.md, "Load").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use usos_gateway::config::{Config, Options};
-use usos_gateway::routes::{routes, AppState};
+use usos_gateway::config::{Command, Config, InstallationsCommand, Options};
+use usos_gateway::routes::routes;
+use usos_gateway::state::AppState;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -28,6 +29,21 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(Command::Installations {
+        command: InstallationsCommand::Import { from, out },
+    }) = options.command
+    {
+        return match usos_gateway::import::run(&from, out.as_deref()).await {
+            Ok(written) => {
+                eprintln!("usos-gateway: {written}");
+                ExitCode::SUCCESS
+            }
+            Err(line) => {
+                eprintln!("usos-gateway: installations import: {line}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::from_options(options) {
         Ok(config) => config,
         Err(line) => {
@@ -50,6 +66,7 @@ async fn main() -> ExitCode {
     }
     let listen = config.listen;
     let public_url = config.public_url.to_string();
+    let reloadable = config.installations_file.is_some();
     let state = match AppState::start(config).await {
         Ok(state) => state,
         Err(line) => {
@@ -66,9 +83,14 @@ async fn main() -> ExitCode {
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let watcher = usos_gateway::push::watcher::start(state.clone(), stopping);
+    state.start_housekeeping();
+    if reloadable {
+        reload_on_sighup(state.clone());
+    }
     tracing::info!(
         %listen,
         %public_url,
+        installations = state.installations().all().len(),
         push = state.push.is_some(),
         "usos-gateway is listening"
     );
@@ -89,6 +111,34 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// SIGHUP: reads the installations file again; a university added, changed
+/// or removed takes effect for the next requests. A file with a mistake is
+/// refused (the log says why) and the running list stays.
+fn reload_on_sighup(state: AppState) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hangups) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            match state.reload_installations() {
+                Ok(count) => {
+                    tracing::info!(installations = count, "installations file read again");
+                    state.check_installations().await;
+                }
+                Err(problem) => tracing::warn!(
+                    problem = %problem,
+                    "installations file not taken; the running list stays"
+                ),
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = state;
 }
 
 /// Ctrl+C or SIGTERM: stop taking connections, let requests under way finish.

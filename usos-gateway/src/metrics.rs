@@ -1,7 +1,10 @@
 //! Prometheus metrics at `/metrics`: requests by route and outcome, USOS's
 //! latency, orders placed, sign-ins, rate-limited requests, cache hits;
-//! the watches for push, the pushes and how long they took.
-//! Labels never carry a token, an argument or a student's number.
+//! the watches for push, the pushes and how long they took; what each
+//! installation last said about mLegitymacja. Each carries an
+//! `installation` label (its id from the file: a bounded set; `""` for what
+//! belongs to none, such as the widget's files). Labels never carry a
+//! token, an argument, an order or a student's number.
 
 use std::time::Duration;
 
@@ -13,6 +16,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
+use crate::installation::Support;
+
 /// Labels are `&'static str`: counting a request allocates nothing.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -22,23 +27,34 @@ pub struct RequestLabels {
     /// The HTTP status class: `2xx`, `4xx`, `5xx`; with the exact code for
     /// the statuses that mean something here (401, 403, 404, 413, 429, 502, 504).
     pub outcome: &'static str,
+    pub installation: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct MethodLabels {
-    pub method: String,
+    /// `cards/mcard`, …: one of the forwarded methods.
+    pub method: &'static str,
+    pub installation: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct LimitLabels {
     /// `session` (one student's rate) or `upstream` (calls to USOS at once).
-    pub limit: String,
+    pub limit: &'static str,
+    pub installation: &'static str,
 }
 
-/// A label from a fixed set of words.
+/// A label from a fixed set of words, per installation.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabels {
     pub outcome: &'static str,
+    pub installation: &'static str,
+}
+
+/// Just the installation.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct InstallationLabels {
+    pub installation: &'static str,
 }
 
 /// Every metric the gateway keeps.
@@ -46,20 +62,24 @@ pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub upstream_seconds: Family<MethodLabels, Histogram>,
-    pub orders_placed: Counter,
-    pub sign_ins: Counter,
+    pub orders_placed: Family<InstallationLabels, Counter>,
+    pub sign_ins: Family<InstallationLabels, Counter>,
     pub rate_limited: Family<LimitLabels, Counter>,
-    pub installation_cache_hits: Counter,
+    pub installation_cache_hits: Family<InstallationLabels, Counter>,
     /// Watches open in the database (all copies'), as last counted.
-    pub watches_active: Gauge,
+    pub watches_active: Family<InstallationLabels, Gauge>,
     /// Push attempts by how the push service answered.
     pub pushes: Family<OutcomeLabels, Counter>,
     /// From the watcher seeing the outcome to the push service accepting it.
-    pub push_delay_seconds: Histogram,
+    pub push_delay_seconds: Family<InstallationLabels, Histogram>,
     /// The watcher's reads of `mcard`, by outcome.
     pub watcher_usos_calls: Family<OutcomeLabels, Counter>,
     /// How long taking due watches (the lease query) took.
     pub lease_query_seconds: Histogram,
+    /// 1 when the installation answered the last check, else 0.
+    pub installation_up: Family<InstallationLabels, Gauge>,
+    /// What it answered: 1 `mcards_support: true`, 0 false, -1 not known.
+    pub installation_mcards_support: Family<InstallationLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -68,7 +88,7 @@ impl Default for Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
             "requests",
-            "Requests answered, by route and outcome",
+            "Requests answered, by route, outcome and installation",
             requests.clone(),
         );
         let upstream_seconds = Family::<MethodLabels, Histogram>::new_with_constructor(|| {
@@ -79,13 +99,13 @@ impl Default for Metrics {
             "Time USOS took to answer a forwarded call",
             upstream_seconds.clone(),
         );
-        let orders_placed = Counter::default();
+        let orders_placed = Family::<InstallationLabels, Counter>::default();
         registry.register(
             "orders_placed",
             "make_mcard_order calls USOS accepted",
             orders_placed.clone(),
         );
-        let sign_ins = Counter::default();
+        let sign_ins = Family::<InstallationLabels, Counter>::default();
         registry.register("sign_ins", "Sign-ins completed", sign_ins.clone());
         let rate_limited = Family::<LimitLabels, Counter>::default();
         registry.register(
@@ -93,13 +113,13 @@ impl Default for Metrics {
             "Requests refused with 429 by the gateway's own limits",
             rate_limited.clone(),
         );
-        let installation_cache_hits = Counter::default();
+        let installation_cache_hits = Family::<InstallationLabels, Counter>::default();
         registry.register(
             "installation_cache_hits",
             "installation answered from the gateway's cache",
             installation_cache_hits.clone(),
         );
-        let watches_active = Gauge::default();
+        let watches_active = Family::<InstallationLabels, Gauge>::default();
         registry.register(
             "watches_active",
             "Watches open for a push when the card is ready",
@@ -112,7 +132,9 @@ impl Default for Metrics {
             pushes.clone(),
         );
         let push_delay_seconds =
-            Histogram::new([0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]);
+            Family::<InstallationLabels, Histogram>::new_with_constructor(|| {
+                Histogram::new([0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0])
+            });
         registry.register(
             "push_delay_seconds",
             "Time from a status change seen by the watcher to its push accepted",
@@ -132,6 +154,18 @@ impl Default for Metrics {
             "Time the watcher's query that takes due watches with a lease took",
             lease_query_seconds.clone(),
         );
+        let installation_up = Family::<InstallationLabels, Gauge>::default();
+        registry.register(
+            "installation_up",
+            "1 when the installation's USOS answered the gateway's last check of services/apisrv/installation, else 0",
+            installation_up.clone(),
+        );
+        let installation_mcards_support = Family::<InstallationLabels, Gauge>::default();
+        registry.register(
+            "installation_mcards_support",
+            "What the installation last answered as mcards_support: 1 true, 0 false, -1 not known",
+            installation_mcards_support.clone(),
+        );
         Metrics {
             lease_query_seconds,
             watches_active,
@@ -145,6 +179,8 @@ impl Default for Metrics {
             sign_ins,
             rate_limited,
             installation_cache_hits,
+            installation_up,
+            installation_mcards_support,
         }
     }
 }
@@ -158,7 +194,7 @@ impl Metrics {
         text
     }
 
-    pub fn count_request(&self, path: &str, status: u16) {
+    pub fn count_request(&self, path: &str, status: u16, installation: &'static str) {
         let outcome = match status {
             401 => "401",
             403 => "403",
@@ -176,29 +212,83 @@ impl Metrics {
             .get_or_create(&RequestLabels {
                 route: route_of(path),
                 outcome,
+                installation,
             })
             .inc();
     }
 
-    pub fn upstream_took(&self, method: &str, took: Duration) {
+    pub fn upstream_took(&self, path: &str, installation: &'static str, took: Duration) {
         self.upstream_seconds
             .get_or_create(&MethodLabels {
-                method: method.trim_start_matches("services/").to_owned(),
+                method: method_of(path),
+                installation,
             })
             .observe(took.as_secs_f64());
     }
 
     /// One of the watcher's events, counted under `outcome`.
-    pub fn count(family: &Family<OutcomeLabels, Counter>, outcome: &'static str) {
-        family.get_or_create(&OutcomeLabels { outcome }).inc();
-    }
-
-    pub fn rate_limited(&self, limit: &str) {
-        self.rate_limited
-            .get_or_create(&LimitLabels {
-                limit: limit.to_owned(),
+    pub fn count(
+        family: &Family<OutcomeLabels, Counter>,
+        outcome: &'static str,
+        installation: &'static str,
+    ) {
+        family
+            .get_or_create(&OutcomeLabels {
+                outcome,
+                installation,
             })
             .inc();
+    }
+
+    pub fn rate_limited(&self, limit: &'static str, installation: &'static str) {
+        self.rate_limited
+            .get_or_create(&LimitLabels {
+                limit,
+                installation,
+            })
+            .inc();
+    }
+
+    pub fn installation_cache_hit(&self, installation: &'static str) {
+        self.installation_cache_hits
+            .get_or_create(&InstallationLabels { installation })
+            .inc();
+    }
+
+    pub fn order_placed(&self, installation: &'static str) {
+        self.orders_placed
+            .get_or_create(&InstallationLabels { installation })
+            .inc();
+    }
+
+    pub fn signed_in(&self, installation: &'static str) {
+        self.sign_ins
+            .get_or_create(&InstallationLabels { installation })
+            .inc();
+    }
+
+    pub fn push_delay(&self, installation: &'static str, took: Duration) {
+        self.push_delay_seconds
+            .get_or_create(&InstallationLabels { installation })
+            .observe(took.as_secs_f64());
+    }
+
+    /// What an installation answered to the gateway's check.
+    pub fn installation_checked(&self, installation: &'static str, support: Support) {
+        let labels = InstallationLabels { installation };
+        self.installation_up
+            .get_or_create(&labels)
+            .set(i64::from(matches!(
+                support,
+                Support::Offered | Support::NotOffered
+            )));
+        self.installation_mcards_support
+            .get_or_create(&labels)
+            .set(match support {
+                Support::Offered => 1,
+                Support::NotOffered => 0,
+                Support::Unknown | Support::Unreachable => -1,
+            });
     }
 }
 
@@ -216,9 +306,43 @@ fn route_of(path: &str) -> &'static str {
         "/healthz" => "healthz",
         "/readyz" => "readyz",
         "/metrics" => "metrics",
+        "/installations" => "installations",
+        "/installation" => "installation",
         "/push/key" => "push/key",
         "/push/subscriptions" => "push/subscriptions",
         other if other.starts_with("/services/") => "services/other",
         _ => "static",
+    }
+}
+
+/// A forwarded method's name without `services/` (`cards/mcard`).
+fn method_of(path: &str) -> &'static str {
+    route_of(&format!("/{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_bounded_and_carry_the_installation() {
+        let metrics = Metrics::default();
+        metrics.count_request("/services/cards/mcard", 200, "uw");
+        metrics.count_request("/services/cards/mcard?x=secret", 200, "uw");
+        metrics.count_request("/../../etc/passwd", 404, "");
+        metrics.upstream_took("services/cards/mcard", "ul", Duration::from_millis(20));
+        metrics.installation_checked("pg", Support::NotOffered);
+        let text = metrics.render();
+        assert!(text.contains(
+            "usos_gateway_requests_total{route=\"cards/mcard\",outcome=\"2xx\",installation=\"uw\"} 1"
+        ));
+        assert!(text.contains("route=\"services/other\",outcome=\"2xx\",installation=\"uw\"} 1"));
+        assert!(text.contains("route=\"static\",outcome=\"404\",installation=\"\"} 1"));
+        assert!(text.contains(
+            "usos_gateway_upstream_seconds_count{method=\"cards/mcard\",installation=\"ul\"} 1"
+        ));
+        assert!(text.contains("usos_gateway_installation_up{installation=\"pg\"} 1"));
+        assert!(text.contains("usos_gateway_installation_mcards_support{installation=\"pg\"} 0"));
+        assert!(!text.contains("secret") && !text.contains("passwd"));
     }
 }

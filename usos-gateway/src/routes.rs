@@ -1,150 +1,29 @@
-//! The gateway's router, built in one place, and the state its handlers share.
+//! The gateway's router, built in one place.
 
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
-use axum_extra::extract::cookie::{Key, PrivateCookieJar};
-use secrecy::ExposeSecret;
+use axum_extra::extract::cookie::PrivateCookieJar;
+use serde_json::json;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
-use crate::cache::InstallationCache;
-use crate::config::{Config, PushConfig};
-use crate::error::GatewayError;
-use crate::limits::Limits;
-use crate::metrics::Metrics;
+use crate::error::{usos_json, GatewayError};
+use crate::installation::Place;
+use crate::log::ServedFor;
 use crate::origin::may_change_state;
-use crate::push::send::Sender;
-use crate::push::Push;
-use crate::session::{CookiePolicy, Session};
-use crate::store::Store;
-use crate::upstream::Usos;
-use crate::vault::Vault;
-
-/// What every handler can reach; cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-/// The parts of [`AppState`].
-pub struct Shared {
-    pub config: Config,
-    pub usos: Usos,
-    pub key: Key,
-    /// The key before the last rotation: its cookies still open.
-    pub previous_key: Option<Key>,
-    pub cookies: CookiePolicy,
-    pub metrics: Metrics,
-    pub limits: Limits,
-    pub installation_cache: InstallationCache,
-    /// The Content-Security-Policy of every answer.
-    pub csp: HeaderValue,
-    /// Web Push and its watches, when offered (`--vapid-key-file`).
-    pub push: Option<Push>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl FromRef<AppState> for Key {
-    fn from_ref(state: &AppState) -> Key {
-        state.key.clone()
-    }
-}
-
-impl AppState {
-    /// The state for `config`, with push when it is configured: its
-    /// database opened (created, migrated) first.
-    pub async fn start(mut config: Config) -> Result<AppState, String> {
-        let Some(push_config) = config.push.take() else {
-            return AppState::new(config, None);
-        };
-        let store = Store::connect(&push_config.database_url, push_config.max_connections).await?;
-        AppState::new(config, Some((push_config, store)))
-    }
-
-    /// The state for `config`: the upstream client, and the cookie key (the
-    /// configured one, else a random one for this process).
-    fn new(config: Config, push: Option<PushParts>) -> Result<AppState, String> {
-        let usos = Usos::new(&config)?;
-        let key = match &config.session_key {
-            Some(bytes) => Key::from(bytes.expose_secret()),
-            None => Key::generate(),
-        };
-        let previous_key = config
-            .previous_session_key
-            .as_ref()
-            .map(|bytes| Key::from(bytes.expose_secret()));
-        let cookies = CookiePolicy {
-            secure: config.secure_cookies(),
-        };
-        let csp = HeaderValue::from_str(&widget_hosting::policy_framed_by(
-            &config.allowed_origins[1..],
-        ))
-        .map_err(|_| "--allowed-origin: not usable in a header".to_owned())?;
-        let push = match push {
-            None => None,
-            Some((push_config, store)) => Some(Push {
-                store,
-                vault: Vault::new(key.master(), previous_key.as_ref().map(|k| k.master())),
-                sender: Sender::new(push_config.vapid, push_config.subject)?,
-                services: push_config.services,
-                watch_lifetime: push_config.watch_lifetime,
-                holder: crate::push::holder_name(),
-                lease: push_config.lease,
-            }),
-        };
-        Ok(AppState(Arc::new(Shared {
-            push,
-            limits: Limits::new(config.max_upstream_concurrency),
-            installation_cache: InstallationCache::new(config.installation_cache),
-            metrics: Metrics::default(),
-            previous_key,
-            csp,
-            config,
-            usos,
-            key,
-            cookies,
-        })))
-    }
-
-    /// The student's session from the cookie sealed with the current key,
-    /// else with the previous one (during a key rotation).
-    pub fn open_session(&self, jar: &PrivateCookieJar, headers: &HeaderMap) -> Option<Session> {
-        self.cookies.session(jar).or_else(|| {
-            let previous = PrivateCookieJar::from_headers(headers, self.previous_key.clone()?);
-            self.cookies.session(&previous)
-        })
-    }
-
-    /// Every minute, forgets quiet sessions' rate counters.
-    pub fn start_housekeeping(&self) {
-        let state = self.clone();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-            loop {
-                every.tick().await;
-                state.limits.forget_quiet_sessions();
-            }
-        });
-    }
-}
-
-/// Push's settings with its opened database.
-type PushParts = (PushConfig, Store);
+use crate::state::AppState;
 
 /// The largest request body taken: the contract's arguments are a few
 /// dozen bytes.
 const BODY_LIMIT: usize = 16 * 1024;
 
-/// Every route: sign-in, the forwarded API, health, and the widget's files.
+/// Every route: sign-in, the forwarded API, the installations, health, and
+/// the widget's files.
 pub fn routes(state: AppState) -> Router {
     let state_changing = Router::new()
         .route("/services/{*method}", any(crate::api::forward))
@@ -164,6 +43,8 @@ pub fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/installations", get(installations))
+        .route("/installation", get(installation))
         .route("/push/key", get(crate::push::handlers::key))
         .merge(state_changing)
         .with_state(state.clone());
@@ -171,18 +52,18 @@ pub fn routes(state: AppState) -> Router {
         Some(dist) => widget_hosting::with_dist(app, dist),
         None => app.fallback(|| async { GatewayError::MethodNotFound }),
     };
-    let csp = state.csp.clone();
     // CORS on everything: the API for the widget's calls, and the files,
     // because a page on an allowed origin loads widget.js and the wasm from
     // here as modules, which browsers fetch in CORS mode.
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(cors(&state.config.allowed_origins))
+        .layer(cors(state.clone()))
         .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(move |request, next| {
+        .layer(middleware::from_fn_with_state(state.clone(), framed_by))
+        .layer(middleware::from_fn(|request, next| {
             widget_hosting::add_headers(
                 request,
                 next,
-                Some(csp.clone()),
+                None,
                 &[
                     "/services/",
                     "/auth/",
@@ -199,42 +80,78 @@ pub fn routes(state: AppState) -> Router {
         ))
 }
 
-/// Ready when USOS answers `installation` (asked each time, not from the
-/// cache: a load balancer asks to know about USOS now). The watches'
-/// database is reported beside it but does not decide: a copy whose
-/// database is away still forwards, signs in and serves the files, which
-/// is what students need most, so it stays in the balancer; only `/push/*`
-/// answers 503 until the database is back.
+/// 200 while this copy can serve: an installation whose USOS is away must
+/// not take every copy out of the balancer. Beside it, each installation's
+/// state (what it last answered, its calls under way) and the watches'
+/// database; a copy whose database is away still forwards, signs in and
+/// serves the files, and only `/push/*` answers 503 until it is back.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let args = [("fields".to_owned(), "mcards_support".to_owned())];
-    let usos = matches!(
-        state
-            .usos
-            .call(&Method::GET, "services/apisrv/installation", &args, None)
-            .await,
-        Ok(answer) if answer.status.is_success()
-    );
     let database = match &state.push {
         Some(push) => serde_json::Value::Bool(push.store.is_ready() && push.store.ping().await),
         None => serde_json::Value::Null,
     };
-    let body = serde_json::json!({"ready": usos, "usos": usos, "database": database});
-    if usos {
-        crate::error::usos_json(StatusCode::OK, body.to_string())
-    } else {
-        let mut response = GatewayError::NotReady.into_response();
-        *response.body_mut() = axum::body::Body::from(
-            serde_json::json!({
-                "message": GatewayError::NotReady.message(),
-                "error": GatewayError::NotReady.code(),
-                "ready": false,
-                "usos": false,
-                "database": database,
-            })
-            .to_string(),
-        );
-        response
-    }
+    let installations: serde_json::Map<String, serde_json::Value> = state
+        .installations()
+        .all()
+        .iter()
+        .map(|i| (i.id.clone(), i.readiness()))
+        .collect();
+    usos_json(
+        StatusCode::OK,
+        json!({"ready": true, "installations": installations, "database": database}).to_string(),
+    )
+}
+
+/// `GET /installations`: the universities a student may pick here, public
+/// and cacheable for five minutes. On an installation's own address, that
+/// one alone.
+async fn installations(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let list: Vec<serde_json::Value> = match state.place(&headers) {
+        Place::Own(installation) => vec![installation.listing()],
+        Place::Shared => state
+            .installations()
+            .all()
+            .iter()
+            .map(|i| i.listing())
+            .collect(),
+    };
+    let mut response = usos_json(StatusCode::OK, serde_json::Value::from(list).to_string());
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+/// `GET /installation`: the one this page talks to — the host's, or on the
+/// shared address the signed-in student's — with its help contact, and
+/// whether the student could pick another here. 401 with
+/// `choose_installation` on the shared address before sign-in.
+async fn installation(
+    State(state): State<AppState>,
+    jar: PrivateCookieJar,
+    headers: HeaderMap,
+) -> Response {
+    let place = state.place(&headers);
+    let installation = match &place {
+        Place::Own(installation) => installation.clone(),
+        Place::Shared => match state.student(&jar, &headers, &place) {
+            Ok(student) => student.installation,
+            Err(_) => return GatewayError::ChooseInstallation.into_response(),
+        },
+    };
+    let mut body = installation.listing();
+    body["help"] = json!(installation.help);
+    body["choosable"] = json!(matches!(place, Place::Shared));
+    let mut response =
+        ServedFor(installation.label).mark(usos_json(StatusCode::OK, body.to_string()));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("cookie"));
+    response
 }
 
 /// Prometheus's text format. For the monitoring system: a proxy in front
@@ -251,17 +168,18 @@ async fn metrics(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// A POST (order, cancel, sign out) only from the gateway's own pages or an
-/// allowed origin: 403 before anything reaches USOS.
+/// A POST (order, cancel, sign out) only from the place's own pages or an
+/// origin allowed there: 403 before anything reaches USOS.
 async fn refuse_foreign_posts(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    let place = state.place(request.headers());
     if may_change_state(
         request.method(),
         request.headers(),
-        &state.config.allowed_origins,
+        &state.allowed_origins(&place),
     ) {
         next.run(request).await
     } else {
@@ -269,25 +187,39 @@ async fn refuse_foreign_posts(
     }
 }
 
-/// Pages on the allowed origins may call with the student's cookies.
-fn cors(allowed_origins: &[String]) -> CorsLayer {
-    // A predicate over a shared list rather than `AllowOrigin::list`: the
-    // layer is cloned for every request, and a list would be copied each time.
-    let origins: Arc<Vec<HeaderValue>> = Arc::new(
-        allowed_origins
-            .iter()
-            .filter_map(|o| HeaderValue::from_str(o).ok())
-            .collect(),
-    );
+/// Pages on the origins allowed at the request's place may call with the
+/// student's cookies: a university's USOSweb calls its own installation's
+/// address, not another's.
+fn cors(state: AppState) -> CorsLayer {
+    // A predicate rather than `AllowOrigin::list`: the origins depend on
+    // the request's host, and a list would be copied for every request.
+    let state = Arc::new(state);
     CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(move |origin, _| {
-            origins.contains(origin)
+        .allow_origin(AllowOrigin::predicate(move |origin, request| {
+            let place = state.place(&request.headers);
+            origin
+                .to_str()
+                .is_ok_and(|origin| state.allowed_origins(&place).iter().any(|o| o == origin))
         }))
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([header::RETRY_AFTER])
         .max_age(std::time::Duration::from_secs(600))
+}
+
+/// The Content-Security-Policy of the request's place: which pages may
+/// frame the widget's (each installation's own embedders).
+async fn framed_by(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let csp = match state.place(request.headers()) {
+        Place::Own(installation) => installation.csp.clone(),
+        Place::Shared => state.shared_csp.clone(),
+    };
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, csp);
+    response
 }
 
 /// Headers every answer carries.

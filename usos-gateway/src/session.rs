@@ -10,18 +10,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{SESSION_LIFETIME, SIGN_IN_LIFETIME};
 
-/// A signed-in student: their USOS access token.
+/// A signed-in student: their university (the installation's id) and
+/// their USOS access token there. The installation is part of who they
+/// are: sealed with the token, and checked on every request.
 #[derive(Clone, Deserialize, Serialize)]
 pub struct Session {
+    /// `None` in a cookie sealed before the gateway served many
+    /// installations: good only where it serves one.
+    #[serde(default)]
+    pub installation: Option<String>,
     pub token: String,
     pub secret: String,
     /// Seconds since the Unix epoch; the session ends [`SESSION_LIFETIME`] later.
     pub issued: u64,
 }
 
-/// A sign-in under way: the request token, and where the student returns.
+/// A sign-in under way: the installation, the request token, and where
+/// the student returns.
 #[derive(Clone, Deserialize, Serialize)]
 pub struct SignIn {
+    #[serde(default)]
+    pub installation: Option<String>,
     pub token: String,
     pub secret: String,
     pub return_to: String,
@@ -150,6 +159,7 @@ mod tests {
         let key = Key::generate();
         let policy = CookiePolicy { secure: true };
         let session = Session {
+            installation: Some("uw".into()),
             token: "tok".into(),
             secret: "sec".into(),
             issued: now_s(),
@@ -179,6 +189,7 @@ mod tests {
         let key = Key::generate();
         let policy = CookiePolicy { secure: false };
         let old = Session {
+            installation: None,
             token: "t".into(),
             secret: "s".into(),
             issued: now_s() - SESSION_LIFETIME.as_secs() - 1,

@@ -35,6 +35,8 @@ pub struct Store {
 /// A watch as the handler makes it.
 pub struct NewWatch<'a> {
     pub id: &'a str,
+    /// The installation whose student it is.
+    pub installation: &'a str,
     pub owner: &'a str,
     pub endpoint: &'a str,
     pub p256dh: &'a str,
@@ -54,6 +56,9 @@ pub struct NewWatch<'a> {
 #[derive(Clone)]
 pub struct Watch {
     pub id: String,
+    /// The installation whose student it is (`""`: made when the gateway
+    /// served one installation, which is it).
+    pub installation: String,
     pub endpoint: String,
     pub p256dh: String,
     pub auth: String,
@@ -76,7 +81,8 @@ impl std::fmt::Debug for Watch {
     }
 }
 
-const WATCH_COLUMNS: &str = "id, endpoint, p256dh, auth, lang, open_url, order_id, last_status, \
+const WATCH_COLUMNS: &str =
+    "id, installation, endpoint, p256dh, auth, lang, open_url, order_id, last_status, \
      sealed_tokens, created_at, ends_at, check_interval_ms, outcome, outcome_seen_at, failures";
 
 impl Store {
@@ -178,9 +184,10 @@ impl Store {
     pub async fn upsert_watch(&self, watch: &NewWatch<'_>) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO watches (id, owner, endpoint, p256dh, auth, lang, open_url, order_id, \
-             last_status, sealed_tokens, created_at, ends_at, next_check_at, check_interval_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-             ON CONFLICT (owner, endpoint) DO UPDATE SET \
+             last_status, sealed_tokens, created_at, ends_at, next_check_at, check_interval_ms, \
+             installation) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             ON CONFLICT (owner, endpoint) DO UPDATE SET installation = excluded.installation, \
              p256dh = excluded.p256dh, auth = excluded.auth, lang = excluded.lang, \
              open_url = excluded.open_url, order_id = excluded.order_id, \
              last_status = excluded.last_status, sealed_tokens = excluded.sealed_tokens, \
@@ -203,6 +210,7 @@ impl Store {
         .bind(watch.ends_at)
         .bind(watch.next_check_at)
         .bind(watch.check_interval_ms)
+        .bind(watch.installation)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -227,17 +235,28 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Takes up to `limit` rows due by `now_ms` that nobody holds (or whose
-    /// holder's lease ran out), for `holder` until `leased_until`. The lease
-    /// condition is repeated in the outer `WHERE`: the sub-select alone
-    /// would let two copies that read the same rows both take them.
+    /// Takes up to `limit` rows of `installations` due by `now_ms` that
+    /// nobody holds (or whose holder's lease ran out), for `holder` until
+    /// `leased_until`. The lease condition is repeated in the outer
+    /// `WHERE`: the sub-select alone would let two copies that read the
+    /// same rows both take them. Only installations with room for more
+    /// reads are asked for, so that one slow university's rows wait in the
+    /// table, not in a copy's hands.
     pub async fn take_due_watches(
         &self,
         holder: &str,
         now_ms: i64,
         leased_until: i64,
         limit: i64,
+        installations: &[&str],
     ) -> Result<Vec<Watch>, sqlx::Error> {
+        if installations.is_empty() || limit <= 0 {
+            return Ok(Vec::new());
+        }
+        let among: Vec<String> = (0..installations.len())
+            .map(|i| format!("${}", i + 5))
+            .collect();
+        let among = among.join(", ");
         let skip_locked = match self.backend {
             // Rows another copy is taking right now are skipped, not waited for.
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
@@ -248,17 +267,20 @@ impl Store {
             "UPDATE watches SET lease_holder = $1, leased_until = $2 \
              WHERE id IN (SELECT id FROM watches \
                           WHERE next_check_at <= $3 AND (lease_holder IS NULL OR leased_until < $3) \
+                          AND installation IN ({among}) \
                           ORDER BY next_check_at LIMIT $4{skip_locked}) \
              AND (lease_holder IS NULL OR leased_until < $3) \
              RETURNING {WATCH_COLUMNS}"
         );
-        let rows = sqlx::query(&sql)
+        let mut query = sqlx::query(&sql)
             .bind(holder)
             .bind(leased_until)
             .bind(now_ms)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+            .bind(limit);
+        for installation in installations {
+            query = query.bind(*installation);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(watch_of).collect()
     }
 
@@ -326,6 +348,20 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Lets go of one row as it was (taken, but its installation had no
+    /// room for another read after all).
+    pub async fn release_watch(&self, id: &str, holder: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE watches SET lease_holder = NULL, leased_until = 0 \
+             WHERE id = $1 AND lease_holder = $2",
+        )
+        .bind(id)
+        .bind(holder)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Keeps `holder`'s leases until `leased_until` while it works on them.
     pub async fn renew_leases(&self, holder: &str, leased_until: i64) -> Result<u64, sqlx::Error> {
         let done = sqlx::query("UPDATE watches SET leased_until = $2 WHERE lease_holder = $1")
@@ -358,6 +394,17 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| Ok((row.try_get("lease_holder")?, row.try_get("n")?)))
+            .collect()
+    }
+
+    /// Watches open now, by installation.
+    pub async fn count_watches_by_installation(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let rows =
+            sqlx::query("SELECT installation, COUNT(*) AS n FROM watches GROUP BY installation")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("installation")?, row.try_get("n")?)))
             .collect()
     }
 
@@ -398,6 +445,7 @@ impl Store {
 fn watch_of(row: &AnyRow) -> Result<Watch, sqlx::Error> {
     Ok(Watch {
         id: row.try_get("id")?,
+        installation: row.try_get("installation")?,
         endpoint: row.try_get("endpoint")?,
         p256dh: row.try_get("p256dh")?,
         auth: row.try_get("auth")?,

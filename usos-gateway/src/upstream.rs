@@ -1,13 +1,12 @@
-//! The USOS API installation behind the gateway: one HTTP client (its
-//! connections kept alive and reused), every call signed with the consumer
-//! and, where there is one, the student's token.
+//! One USOS API installation, as the gateway calls it: one HTTP client (its
+//! connections kept alive and reused), every call signed with the
+//! application's key there and, where there is one, the student's token.
 
 use axum::body::Bytes;
 use axum::http::{HeaderValue, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::config::Config;
 use crate::error::GatewayError;
 use crate::session::Session;
 use crate::signing::{self, Extras, Pair};
@@ -41,14 +40,17 @@ pub struct Usos {
 }
 
 impl Usos {
-    pub fn new(config: &Config) -> Result<Usos, String> {
+    /// The installation at `base` (ending with `/`), as the application
+    /// `consumer_key` there; each call may take `timeout`.
+    pub fn new(
+        base: &Url,
+        consumer_key: &str,
+        consumer_secret: &str,
+        timeout: std::time::Duration,
+    ) -> Result<Usos, String> {
         let client = reqwest::Client::builder()
-            .timeout(config.upstream_timeout)
-            .connect_timeout(
-                config
-                    .upstream_timeout
-                    .min(std::time::Duration::from_secs(3)),
-            )
+            .timeout(timeout)
+            .connect_timeout(timeout.min(std::time::Duration::from_secs(3)))
             .pool_idle_timeout(std::time::Duration::from_secs(60))
             .tcp_keepalive(std::time::Duration::from_secs(30))
             // A redirect from USOS is a login or error page, never data.
@@ -57,10 +59,10 @@ impl Usos {
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Usos {
-            base: config.usos_api.clone(),
+            base: base.clone(),
             client,
-            consumer_key: config.consumer_key.clone(),
-            consumer_secret: SecretString::from(config.consumer_secret().to_owned()),
+            consumer_key: consumer_key.to_owned(),
+            consumer_secret: SecretString::from(consumer_secret.to_owned()),
         })
     }
 

@@ -6,7 +6,7 @@
 //! sign-out can end the student's watches without the token being stored
 //! where it could be matched.
 
-use aes_gcm::aead::{Aead, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -53,23 +53,32 @@ impl Vault {
     }
 
     /// The token and its secret, sealed: base64url of nonce ‖ ciphertext.
-    pub fn seal(&self, session: &Session) -> String {
+    /// The installation is bound in (authenticated, not encrypted): a row
+    /// moved to another installation's id does not open, so its tokens can
+    /// never be sent to that installation's USOS.
+    pub fn seal(&self, session: &Session, installation: &str) -> String {
         let plain = format!("{}\n{}", session.token, session.secret);
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
         // Encrypting a short text in memory does not fail.
         let sealed = self
             .current
             .cipher
-            .encrypt(&nonce, plain.as_bytes())
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: installation.as_bytes(),
+                },
+            )
             .unwrap_or_default();
         let mut bytes = nonce.to_vec();
         bytes.extend(sealed);
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// The tokens, if `sealed` was sealed by this vault's key (or the one
-    /// before it) and not changed since.
-    pub fn open(&self, sealed: &str) -> Option<Tokens> {
+    /// The tokens, if `sealed` was sealed for `installation` by this
+    /// vault's key (or the one before it) and not changed since.
+    pub fn open(&self, sealed: &str, installation: &str) -> Option<Tokens> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
         if bytes.len() < 12 {
             return None;
@@ -78,7 +87,17 @@ impl Vault {
         let nonce = Nonce::from_slice(nonce);
         let plain = std::iter::once(&self.current)
             .chain(self.previous.as_ref())
-            .find_map(|keys| keys.cipher.decrypt(nonce, sealed).ok())?;
+            .find_map(|keys| {
+                keys.cipher
+                    .decrypt(
+                        nonce,
+                        Payload {
+                            msg: sealed,
+                            aad: installation.as_bytes(),
+                        },
+                    )
+                    .ok()
+            })?;
         let plain = String::from_utf8(plain).ok()?;
         let (token, secret) = plain.split_once('\n')?;
         Some(Tokens {
@@ -103,6 +122,7 @@ mod tests {
 
     fn session() -> Session {
         Session {
+            installation: Some("uw".into()),
             token: "access-token-abc".into(),
             secret: "token-secret-xyz".into(),
             issued: 0,
@@ -112,26 +132,33 @@ mod tests {
     #[test]
     fn sealed_tokens_open_only_with_the_key() {
         let vault = Vault::new(&[7u8; 64], None);
-        let sealed = vault.seal(&session());
+        let sealed = vault.seal(&session(), "uw");
         assert!(!sealed.contains("access-token"));
-        assert_ne!(sealed, vault.seal(&session()), "a fresh nonce each time");
-        let opened = vault.open(&sealed).unwrap();
+        assert_ne!(
+            sealed,
+            vault.seal(&session(), "uw"),
+            "a fresh nonce each time"
+        );
+        let opened = vault.open(&sealed, "uw").unwrap();
         assert_eq!(opened.token, "access-token-abc");
         assert_eq!(opened.secret, "token-secret-xyz");
-        assert!(Vault::new(&[8u8; 64], None).open(&sealed).is_none());
+        assert!(Vault::new(&[8u8; 64], None).open(&sealed, "uw").is_none());
+        // Sealed for one installation, it opens for no other.
+        assert!(vault.open(&sealed, "ul").is_none());
+        assert!(vault.open(&sealed, "").is_none());
         let mut changed = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
         changed[20] ^= 1;
-        assert!(vault.open(&URL_SAFE_NO_PAD.encode(changed)).is_none());
-        assert!(vault.open("").is_none());
+        assert!(vault.open(&URL_SAFE_NO_PAD.encode(changed), "uw").is_none());
+        assert!(vault.open("", "uw").is_none());
         assert_eq!(format!("{opened:?}"), "Tokens([redacted])");
     }
 
     #[test]
     fn a_rotated_key_still_opens_what_the_old_one_sealed() {
         let old = Vault::new(&[1u8; 64], None);
-        let sealed = old.seal(&session());
+        let sealed = old.seal(&session(), "uw");
         let rotated = Vault::new(&[2u8; 64], Some(&[1u8; 64]));
-        assert!(rotated.open(&sealed).is_some());
+        assert!(rotated.open(&sealed, "uw").is_some());
     }
 
     #[test]

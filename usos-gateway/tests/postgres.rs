@@ -109,6 +109,8 @@ async fn leases_on_postgresql_never_overlap() {
         stores[0]
             .upsert_watch(&NewWatch {
                 id: &id,
+                // Two universities' watches in one table, taken together.
+                installation: if i % 2 == 0 { "uw" } else { "ul" },
                 owner: &format!("owner{i}"),
                 endpoint: "https://fcm.googleapis.com/fcm/send/x",
                 p256dh: "k",
@@ -136,7 +138,7 @@ async fn leases_on_postgresql_never_overlap() {
             loop {
                 let now = now_ms();
                 let rows = store
-                    .take_due_watches(&holder, now, now + 60_000, 7)
+                    .take_due_watches(&holder, now, now + 60_000, 7, &["uw", "ul"])
                     .await
                     .unwrap();
                 if rows.is_empty() {

@@ -61,7 +61,7 @@ async fn installation_comes_from_the_cache_after_the_first_success() {
     );
     let metrics = browser.get(&format!("http://{gw}/metrics")).await.text;
     assert!(
-        metrics.contains("usos_gateway_installation_cache_hits_total 2"),
+        metrics.contains("usos_gateway_installation_cache_hits_total{installation=\"default\"} 2"),
         "{metrics}"
     );
     // Switched off, every call goes to USOS.
@@ -95,19 +95,21 @@ async fn health_readiness_and_metrics() {
     assert_eq!(metrics.status, 200);
     let text = metrics.text;
     for line in [
-        "usos_gateway_sign_ins_total 1",
-        "usos_gateway_orders_placed_total 1",
-        "usos_gateway_requests_total{route=\"cards/make_mcard_order\",outcome=\"2xx\"} 1",
-        "usos_gateway_requests_total{route=\"services/other\",outcome=\"404\"} 1",
-        "usos_gateway_upstream_seconds_count{method=\"cards/make_mcard_order\"} 1",
+        "usos_gateway_sign_ins_total{installation=\"default\"} 1",
+        "usos_gateway_orders_placed_total{installation=\"default\"} 1",
+        "usos_gateway_requests_total{route=\"cards/make_mcard_order\",outcome=\"2xx\",installation=\"default\"} 1",
+        "usos_gateway_requests_total{route=\"services/other\",outcome=\"404\",installation=\"\"} 1",
+        "usos_gateway_upstream_seconds_count{method=\"cards/make_mcard_order\",installation=\"default\"} 1",
     ] {
         assert!(text.contains(line), "{line} not in\n{text}");
     }
-    // USOS gone: not ready (and said in USOS's shape).
+    // USOS gone: the copy still serves (students need their pages and a
+    // clear message), so it stays ready; the installation's state says why.
     let nowhere = start_gateway("127.0.0.1:9".parse().unwrap(), &[]).await;
-    let not_ready = browser.get(&format!("http://{nowhere}/readyz")).await;
-    assert_eq!(not_ready.status, 503);
-    assert_eq!(not_ready.json()["error"], "not_ready");
+    let ready = browser.get(&format!("http://{nowhere}/readyz")).await;
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.json()["ready"], true);
+    assert_eq!(ready.json()["installations"]["default"]["configured"], true);
 }
 
 #[tokio::test]
@@ -134,7 +136,8 @@ async fn a_student_beyond_the_rate_gets_429_with_retry_after() {
     other.sign_in(gw, "/").await;
     assert_eq!(other.get(&format!("http://{gw}/{MCARD}")).await.status, 200);
     let metrics = browser.get(&format!("http://{gw}/metrics")).await.text;
-    assert!(metrics.contains("usos_gateway_rate_limited_total{limit=\"session\"}"));
+    assert!(metrics
+        .contains("usos_gateway_rate_limited_total{limit=\"session\",installation=\"default\"}"));
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ proptest! {
         let key = Key::from(&[7u8; 64]);
         let policy = CookiePolicy { secure: false };
         let sealed = PrivateCookieJar::new(key.clone()).add(policy.session_cookie(&Session {
+            installation: Some("uw".into()),
             token: "t".into(),
             secret: "s".into(),
             issued: now_s(),

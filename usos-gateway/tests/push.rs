@@ -183,7 +183,8 @@ async fn a_ready_order_is_pushed_once_in_the_students_language() {
     assert_eq!(messages(sim).await.len(), 1);
     let metrics = browser.get(&format!("http://{gw}/metrics")).await.text;
     assert!(
-        metrics.contains("usos_gateway_pushes_total{outcome=\"accepted\"} 1"),
+        metrics
+            .contains("usos_gateway_pushes_total{outcome=\"accepted\",installation=\"default\"} 1"),
         "{metrics}"
     );
     gateway.stop().await;
@@ -333,7 +334,9 @@ async fn a_revoked_token_ends_the_watch_quietly() {
         .await
         .text;
     assert!(
-        metrics.contains("usos_gateway_watcher_usos_calls_total{outcome=\"unauthorized\"} 1"),
+        metrics.contains(
+            "usos_gateway_watcher_usos_calls_total{outcome=\"unauthorized\",installation=\"default\"} 1"
+        ),
         "{metrics}"
     );
     scene.gateway.stop().await;

@@ -20,13 +20,18 @@ async fn store(name: &str) -> Store {
 }
 
 async fn add_due(store: &Store, n: usize) {
+    add_due_of(store, n, "uw").await
+}
+
+async fn add_due_of(store: &Store, n: usize, installation: &str) {
     let now = now_ms();
     for i in 0..n {
-        let id = format!("w{i}");
+        let id = format!("{installation}-w{i}");
         store
             .upsert_watch(&NewWatch {
                 id: &id,
-                owner: &format!("owner{i}"),
+                installation,
+                owner: &format!("{installation}-owner{i}"),
                 endpoint: "https://fcm.googleapis.com/fcm/send/x",
                 p256dh: "k",
                 auth: "a",
@@ -45,6 +50,51 @@ async fn add_due(store: &Store, n: usize) {
     }
 }
 
+/// Each installation's rows are taken only while it has room: the rows of
+/// an installation not asked for stay in the table, untouched.
+#[tokio::test]
+async fn only_the_installations_asked_for_are_taken() {
+    let store = store("installations").await;
+    add_due_of(&store, 5, "uw").await;
+    add_due_of(&store, 5, "slow").await;
+    let now = now_ms();
+    let taken = store
+        .take_due_watches("a", now, now + 30_000, 100, &["uw"])
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 5);
+    assert!(taken.iter().all(|w| w.installation == "uw"));
+    assert!(store
+        .take_due_watches("a", now, now + 30_000, 100, &[])
+        .await
+        .unwrap()
+        .is_empty());
+    let slow = store
+        .take_due_watches("b", now, now + 30_000, 2, &["uw", "slow"])
+        .await
+        .unwrap();
+    assert_eq!(slow.len(), 2);
+    assert!(slow.iter().all(|w| w.installation == "slow"));
+    // A row handed back as it was is taken again.
+    assert!(store.release_watch(&slow[0].id, "b").await.unwrap());
+    assert!(!store.release_watch(&slow[0].id, "b").await.unwrap());
+    let again = store
+        .take_due_watches("c", now, now + 30_000, 10, &["slow"])
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 4);
+    let counts: HashMap<String, i64> = store
+        .count_watches_by_installation()
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        counts,
+        HashMap::from([("uw".into(), 5), ("slow".into(), 5)])
+    );
+}
+
 #[tokio::test]
 async fn concurrent_workers_never_hold_one_row_at_once() {
     let store = store("lease").await;
@@ -59,7 +109,7 @@ async fn concurrent_workers_never_hold_one_row_at_once() {
             loop {
                 let now = now_ms();
                 let rows = store
-                    .take_due_watches(&holder, now, now + 60_000, 7)
+                    .take_due_watches(&holder, now, now + 60_000, 7, &["uw"])
                     .await
                     .unwrap();
                 if rows.is_empty() {
@@ -97,13 +147,13 @@ async fn a_row_is_changed_only_by_its_holder_and_retaken_when_the_lease_ends() {
     add_due(&store, 1).await;
     let now = now_ms();
     let rows = store
-        .take_due_watches("a", now, now + 30_000, 10)
+        .take_due_watches("a", now, now + 30_000, 10, &["uw"])
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
     // Another worker takes nothing while a's lease runs, and cannot change it.
     assert!(store
-        .take_due_watches("b", now, now + 30_000, 10)
+        .take_due_watches("b", now, now + 30_000, 10, &["uw"])
         .await
         .unwrap()
         .is_empty());
@@ -115,7 +165,7 @@ async fn a_row_is_changed_only_by_its_holder_and_retaken_when_the_lease_ends() {
     // After the lease: b may take it, and then a may no longer change it.
     let later = now + 31_000;
     let rows = store
-        .take_due_watches("b", later, later + 30_000, 10)
+        .take_due_watches("b", later, later + 30_000, 10, &["uw"])
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
@@ -123,14 +173,14 @@ async fn a_row_is_changed_only_by_its_holder_and_retaken_when_the_lease_ends() {
     // Renewing keeps it; handing back makes it due for anyone at once.
     assert_eq!(store.renew_leases("b", later + 60_000).await.unwrap(), 1);
     assert!(store
-        .take_due_watches("c", later + 31_000, later + 60_000, 10)
+        .take_due_watches("c", later + 31_000, later + 60_000, 10, &["uw"])
         .await
         .unwrap()
         .is_empty());
     assert_eq!(store.release_leases("b").await.unwrap(), 1);
     assert_eq!(
         store
-            .take_due_watches("c", later, later + 30_000, 10)
+            .take_due_watches("c", later, later + 30_000, 10, &["uw"])
             .await
             .unwrap()
             .len(),

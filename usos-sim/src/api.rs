@@ -33,6 +33,7 @@ pub async fn handle(
     let mut who: Option<String> = None;
     if let Some(provider) = &state.oauth {
         let incoming = Incoming {
+            base_path: &state.base_path,
             method: &http_method,
             method_path: &method_path,
             headers: &headers,
@@ -41,7 +42,12 @@ pub async fn handle(
         };
         if method_path.starts_with("oauth/") {
             let student_number = state.world.lock().student.student_number.clone();
-            return crate::oauth::routes::handle(provider, &incoming, &student_number);
+            return crate::oauth::routes::handle(
+                provider,
+                &incoming,
+                &student_number,
+                &state.institution.pl,
+            );
         }
         // Installation facts need no student; a signed call is still checked.
         let expect = if method_path.starts_with("cards/") {

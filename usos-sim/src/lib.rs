@@ -6,6 +6,7 @@ pub mod control;
 pub mod demo;
 pub mod faults;
 pub mod html;
+pub mod installations;
 pub mod oauth;
 pub mod profiles;
 pub mod push;

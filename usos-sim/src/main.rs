@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use usos_sim::faults::Fault;
+use usos_sim::installations::SimInstallation;
 use usos_sim::oauth::Consumer;
 use usos_sim::profiles::Profile;
-use usos_sim::server::{router, ServerOptions};
+use usos_sim::server::{multi_router, router, ServerOptions};
 use usos_sim::shape::Shape;
 use usos_sim::sim::Delays;
 use usos_sim::world::SharedWorld;
@@ -21,6 +22,8 @@ struct Options {
     faults: Vec<Fault>,
     shape: Shape,
     many_students: bool,
+    /// `--installations N|FILE`, as given (read once every option is in).
+    installations: Option<String>,
 }
 
 fn help() -> String {
@@ -71,6 +74,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         faults: Vec::new(),
         shape: Shape::default(),
         many_students: false,
+        installations: None,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -105,6 +109,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             "--no-field" => options.shape.missing_fields.push(value("--no-field")?),
             "--user-messages" => options.shape.user_messages = true,
             "--many-students" => options.many_students = true,
+            "--installations" => options.installations = Some(value("--installations")?),
             "--status-codes" => {
                 options.shape.status_codes = Shape::parse_status_codes(&value("--status-codes")?)?
             }
@@ -127,15 +132,42 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let world = SharedWorld::new(
-        options.profile,
-        options.delays,
-        options.mcards_support,
-        options.faults,
-    );
-    world.set_start_shape(options.shape.clone());
-    world.lock().many_students = options.many_students;
-    let app = router(world, &options.server);
+    let app = match &options.installations {
+        None => {
+            let world = SharedWorld::new(
+                options.profile,
+                options.delays,
+                options.mcards_support,
+                options.faults.clone(),
+            );
+            world.set_start_shape(options.shape.clone());
+            world.lock().many_students = options.many_students;
+            router(world, &options.server)
+        }
+        Some(spec) => match several(spec, &options) {
+            Ok(installations) => {
+                for (installation, _) in &installations {
+                    println!(
+                        "usos-sim: installation {} at http://{}/{}/ ({}{})",
+                        installation.id,
+                        options.addr,
+                        installation.id,
+                        installation.name.pl,
+                        if installation.mcards_support {
+                            ""
+                        } else {
+                            "; no mLegitymacja"
+                        }
+                    );
+                }
+                multi_router(installations, &options.server)
+            }
+            Err(message) => {
+                eprintln!("usos-sim: {message}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let listener = match tokio::net::TcpListener::bind(options.addr).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -169,4 +201,38 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The installations `--installations N|FILE` names, each with its own
+/// world built from the other options (profile, delays, shape).
+fn several(spec: &str, options: &Options) -> Result<Vec<(SimInstallation, SharedWorld)>, String> {
+    let list = match spec.parse::<usize>() {
+        Ok(n) => usos_sim::installations::generated(n, options.server.oauth.as_ref())?,
+        Err(_) => {
+            let text = std::fs::read_to_string(spec)
+                .map_err(|e| format!("--installations: cannot read {spec}: {e}"))?;
+            usos_sim::installations::from_file(&text, options.server.oauth.as_ref())?
+        }
+    };
+    list.into_iter()
+        .map(|installation| {
+            let mut faults = options.faults.clone();
+            for spec in &installation.faults {
+                faults.push(Fault::parse(spec)?);
+            }
+            let world = SharedWorld::new(
+                options.profile,
+                options.delays,
+                options.mcards_support && installation.mcards_support,
+                faults,
+            );
+            let mut shape = options.shape.clone();
+            if let Some(codes) = &installation.status_codes {
+                shape.status_codes = Shape::parse_status_codes(codes)?;
+            }
+            world.set_start_shape(shape);
+            world.lock().many_students = options.many_students;
+            Ok((installation, world))
+        })
+        .collect()
 }

@@ -67,8 +67,10 @@ pub fn policy_framed_by(origins: &[String]) -> String {
     policy
 }
 
-/// Middleware body: the CSP (when given), [`cache_control`], and `Vary:
-/// Accept-Encoding` on files (one URL, a brotli or a gzip body).
+/// Middleware body: the CSP (when given and the answer has none of its
+/// own), [`cache_control`] (unless the handler chose its own
+/// `Cache-Control`), and `Vary: Accept-Encoding` on files (one URL, a
+/// brotli or a gzip body).
 pub async fn add_headers(
     request: Request,
     next: Next,
@@ -79,10 +81,22 @@ pub async fn add_headers(
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if let Some(csp) = csp {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
     }
-    let cache = cache_control(&path, api_prefixes);
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    let cache = match headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(own) if own.contains("no-store") => "no-store",
+        Some(_) => "",
+        None => {
+            let cache = cache_control(&path, api_prefixes);
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            cache
+        }
+    };
     let varies_by_encoding = headers.get_all(header::VARY).iter().any(|v| {
         v.to_str()
             .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))

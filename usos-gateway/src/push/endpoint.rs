@@ -7,7 +7,7 @@
 
 use url::{Host, Url};
 
-use crate::config::is_loopback;
+use crate::address::is_loopback;
 
 /// The push services of the browsers students use, by host. A host ending
 /// with one of [`KNOWN_SUFFIXES`] is one too.

@@ -11,13 +11,14 @@ use mcard_common::status::Status;
 use serde_json::json;
 
 use crate::error::{usos_json, GatewayError};
+use crate::installation::Place;
+use crate::log::ServedFor;
 use crate::push::mcard::newest_of;
 use crate::push::schedule::EAGER_INTERVAL;
 use crate::push::subscription::{parse_subscribe, parse_unsubscribe, BadField};
 use crate::push::Push;
 use crate::return_to::safe_return;
-use crate::routes::AppState;
-use crate::session::Session;
+use crate::state::{AppState, Student};
 use crate::store::{now_ms, NewWatch};
 
 /// `GET /push/key`: the VAPID public key, or 404 when push is not offered.
@@ -39,40 +40,43 @@ pub async fn subscribe(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (push, session, body) = match prepare(&state, &jar, &headers, body) {
+    let (push, student, place, body) = match prepare(&state, &jar, &headers, body) {
         Ok(ready) => ready,
         Err(refused) => return refused.into_response(),
     };
+    let served = ServedFor(student.installation.label);
     let request = match parse_subscribe(&body, &push.services) {
         Ok(request) => request,
-        Err(bad) => return bad_field(&bad),
+        Err(bad) => return served.mark(bad_field(&bad)),
     };
     let open_url = safe_return(
         Some(&request.open_url),
-        &state.config.public_url,
-        &state.config.allowed_origins,
+        place.public_url(&state.installations()),
+        &state.allowed_origins(&place),
     );
-    let order = match newest_order(&state, &session).await {
+    let order = match newest_order(&state, &student).await {
         Ok(order) => order,
-        Err(response) => return response,
+        Err(response) => return served.mark(response),
     };
+    let (installation, session) = (&student.installation, &student.session);
     let Some((order_id, status)) = order.filter(|(_, status)| status.is_under_way()) else {
-        return usos_json(
+        return served.mark(usos_json(
             StatusCode::CONFLICT,
             json!({
                 "error": "nothing_to_watch",
                 "message": "No order is on its way: there is nothing to watch."
             })
             .to_string(),
-        );
+        ));
     };
     let now = now_ms();
     let ends_at = now + push.watch_lifetime.as_millis() as i64;
     let id = format!("{:032x}", rand::random::<u128>());
-    let owner = push.vault.owner(&session);
-    let sealed = push.vault.seal(&session);
+    let owner = push.vault.owner(session);
+    let sealed = push.vault.seal(session, &installation.id);
     let watch = NewWatch {
         id: &id,
+        installation: &installation.id,
         owner: &owner,
         endpoint: request.subscription.endpoint.as_str(),
         p256dh: &request.subscription.p256dh,
@@ -89,16 +93,17 @@ pub async fn subscribe(
     };
     if let Err(error) = push.store.upsert_watch(&watch).await {
         push.store.note_failure(&error);
-        return GatewayError::DatabaseUnavailable.into_response();
+        return served.mark(GatewayError::DatabaseUnavailable.into_response());
     }
     tracing::info!(
+        installation = installation.label,
         push_service = crate::push::endpoint::host_of(&request.subscription.endpoint),
         "watch started"
     );
-    usos_json(
+    served.mark(usos_json(
         StatusCode::CREATED,
         json!({"watching": true, "until": iso_8601(ends_at)}).to_string(),
-    )
+    ))
 }
 
 /// `DELETE /push/subscriptions`: the student's watch for this endpoint ends
@@ -109,7 +114,7 @@ pub async fn unsubscribe(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let (push, session, body) = match prepare(&state, &jar, &headers, body) {
+    let (push, student, _, body) = match prepare(&state, &jar, &headers, body) {
         Ok(ready) => ready,
         Err(refused) => return refused.into_response(),
     };
@@ -117,7 +122,7 @@ pub async fn unsubscribe(
         Ok(endpoint) => endpoint,
         Err(bad) => return bad_field(&bad),
     };
-    let owner = push.vault.owner(&session);
+    let owner = push.vault.owner(&student.session);
     // The endpoint as stored: the parsed URL's form.
     let endpoint = url::Url::parse(&endpoint).map_or(endpoint, String::from);
     match push.store.delete_watch(&owner, &endpoint).await {
@@ -129,13 +134,14 @@ pub async fn unsubscribe(
     }
 }
 
-/// What both handlers need first: push offered, a session, a body in size.
+/// What both handlers need first: push offered, a student signed in at
+/// this place, a body in size.
 fn prepare<'a>(
     state: &'a AppState,
     jar: &PrivateCookieJar,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(&'a Push, Session, Bytes), GatewayError> {
+) -> Result<(&'a Push, Student, Place, Bytes), GatewayError> {
     let push = state.push.as_ref().ok_or(GatewayError::PushNotOffered)?;
     if !push.store.is_ready() {
         return Err(GatewayError::DatabaseUnavailable);
@@ -147,10 +153,9 @@ fn prepare<'a>(
             GatewayError::UnreadableBody
         }
     })?;
-    let session = state
-        .open_session(jar, headers)
-        .ok_or(GatewayError::Unauthorized)?;
-    Ok((push, session, body))
+    let place = state.place(headers);
+    let student = state.student(jar, headers, &place)?;
+    Ok((push, student, place, body))
 }
 
 /// 400 in USOS's shape, naming the field.
@@ -162,22 +167,25 @@ fn bad_field(bad: &BadField) -> Response {
     )
 }
 
-/// The student's newest order and its status, read from USOS now.
+/// The student's newest order and its status, read from their USOS now.
 async fn newest_order(
     state: &AppState,
-    session: &Session,
+    student: &Student,
 ) -> Result<Option<(String, Status)>, Response> {
-    let Ok(_permit) = state.limits.upstream_permit() else {
-        state.metrics.rate_limited("upstream");
+    let installation = &student.installation;
+    let Some(usos) = &installation.usos else {
+        return Err(GatewayError::InstallationUnavailable.into_response());
+    };
+    let Ok(_permit) = installation.upstream.permit() else {
+        state.metrics.rate_limited("upstream", installation.label);
         return Err(GatewayError::TooManyRequests(1).into_response());
     };
-    let answer = state
-        .usos
+    let answer = usos
         .call(
             &Method::GET,
             "services/cards/mcard",
             &[("fields".to_owned(), "orders".to_owned())],
-            Some(session),
+            Some(&student.session),
         )
         .await
         .map_err(IntoResponse::into_response)?;
@@ -196,7 +204,7 @@ async fn newest_order(
         }
         return Err(response);
     }
-    Ok(newest_of(&answer.body, &state.config.status_codes))
+    Ok(newest_of(&answer.body, &installation.status_codes))
 }
 
 /// `2026-11-30T12:00:00Z` for Unix milliseconds.

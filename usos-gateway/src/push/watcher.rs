@@ -4,24 +4,24 @@
 //! may run it against one database: the lease keeps them off each other's
 //! rows.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use mcard_common::call_back::{self, Outcome};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::metrics::Metrics;
+use crate::installation::Installation;
+use crate::metrics::{InstallationLabels, Metrics};
 use crate::push::endpoint::host_of;
 use crate::push::mcard::status_of;
 use crate::push::schedule::{
     after_push, backoff, next_interval, seen, with_jitter, AfterPush, Delivery, Seen,
 };
 use crate::push::send::{topic, Message, Payload};
-use crate::routes::AppState;
 use crate::session::Session;
+use crate::state::AppState;
 use crate::store::{now_ms, plain, Watch};
 
 /// How often the watcher looks for due rows when none was due.
@@ -42,11 +42,6 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         return;
     };
     let holder = push.holder.clone();
-    // Half the calls to USOS at once, so that forwarded calls always have
-    // the other half.
-    let slots = Arc::new(Semaphore::new(
-        (state.config.max_upstream_concurrency / 2).max(1),
-    ));
     let renewer = tokio::spawn(renew_leases(state.clone()));
     let counter = tokio::spawn(count_watches(state.clone()));
     let mut working = JoinSet::new();
@@ -62,14 +57,32 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
             continue;
         }
-        let free = slots.available_permits();
+        // Each installation's own places for reads (a bulkhead): only the
+        // installations with room are asked for due rows, as many as they
+        // have room for, so that one slow university's rows wait in the
+        // table while the others' are read.
+        let installations = state.installations();
+        let room: Vec<(&str, usize)> = installations
+            .all()
+            .iter()
+            .map(|i| (i.id.as_str(), i.watcher_slots.available_permits()))
+            .chain(
+                installations
+                    .single()
+                    .map(|i| (LEGACY, i.watcher_slots.available_permits())),
+            )
+            .filter(|(_, free)| *free > 0)
+            .collect();
+        let free: usize = room.iter().map(|(_, free)| free).sum();
         if free == 0 {
             tokio::select! {
-                _ = working.join_next() => {}
+                _ = working.join_next(), if !working.is_empty() => {}
+                () = tokio::time::sleep(IDLE_TICK) => {}
                 _ = stop.changed() => {}
             }
             continue;
         }
+        let ids: Vec<&str> = room.iter().map(|(id, _)| *id).collect();
         let now = now_ms();
         let asked = std::time::Instant::now();
         let taken = push
@@ -79,6 +92,7 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                 now,
                 now + push.lease.as_millis() as i64,
                 free as i64,
+                &ids,
             )
             .await;
         state
@@ -104,17 +118,31 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             continue;
         }
         for watch in watches {
-            let Ok(slot) = slots.clone().acquire_owned().await else {
-                break;
-            };
             let state = state.clone();
+            let installation = match watch.installation.as_str() {
+                LEGACY => installations.single(),
+                id => installations.by_id(id),
+            }
+            .cloned();
+            let Some(installation) = installation else {
+                // Its installation left the file: nobody can read it now.
+                working.spawn(async move { end(&state, &watch, "installation gone").await });
+                continue;
+            };
+            let Ok(slot) = installation.watcher_slots.clone().try_acquire_owned() else {
+                // More of its rows came than it had room for: back they go.
+                if let Err(error) = push.store.release_watch(&watch.id, &holder).await {
+                    push.store.note_failure(&error);
+                }
+                continue;
+            };
             working.spawn(async move {
                 // Which copy works on which watch, when: the tests check
                 // from two copies' logs that no watch is worked on by both
                 // at once. (The watch's id is a random number of ours.)
                 let id = watch.id.clone();
-                tracing::debug!(watch = %id, "watch taken");
-                work(&state, watch).await;
+                tracing::debug!(watch = %id, installation = installation.label, "watch taken");
+                work(&state, &installation, watch).await;
                 tracing::debug!(watch = %id, "watch let go");
                 drop(slot);
             });
@@ -137,8 +165,12 @@ async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// One due watch: its time is up, its push is still to go, or USOS is read.
-async fn work(state: &AppState, watch: Watch) {
+/// The installation of rows made when the gateway served one (`""`).
+const LEGACY: &str = "";
+
+/// One due watch: its time is up, its push is still to go, or its
+/// installation's USOS is read.
+async fn work(state: &AppState, installation: &Installation, watch: Watch) {
     let Some(push) = state.push.as_ref() else {
         return;
     };
@@ -148,38 +180,44 @@ async fn work(state: &AppState, watch: Watch) {
         end(state, &watch, "expired").await;
         return;
     }
+    let label = installation.label;
     if let Some(outcome) = outcome {
         let seen_at = watch.outcome_seen_at.unwrap_or(now);
-        send(state, &watch, outcome, seen_at).await;
+        send(state, label, &watch, outcome, seen_at).await;
         return;
     }
-    let Some(tokens) = push.vault.open(&watch.sealed_tokens) else {
+    // Opened only for the installation it was sealed for.
+    let Some(tokens) = push.vault.open(&watch.sealed_tokens, &watch.installation) else {
         // Sealed under a key this gateway no longer has.
         end(state, &watch, "unopenable").await;
         return;
     };
+    let Some(usos) = &installation.usos else {
+        // Its key left the file: the watch cannot be read.
+        end(state, &watch, "installation without a key").await;
+        return;
+    };
     let session = Session {
+        installation: Some(installation.id.clone()),
         token: tokens.token,
         secret: tokens.secret,
         issued: 0,
     };
     let answer = {
-        let _permit = state.limits.upstream_permit_waiting().await;
-        state
-            .usos
-            .call(
-                &Method::GET,
-                "services/cards/mcard",
-                &[("fields".to_owned(), "orders".to_owned())],
-                Some(&session),
-            )
-            .await
+        let _permit = installation.upstream.permit_waiting().await;
+        usos.call(
+            &Method::GET,
+            "services/cards/mcard",
+            &[("fields".to_owned(), "orders".to_owned())],
+            Some(&session),
+        )
+        .await
     };
     let failures = watch.failures as u32 + 1;
     let answer = match answer {
         Ok(answer) => answer,
         Err(_) => {
-            Metrics::count(&state.metrics.watcher_usos_calls, "failed");
+            Metrics::count(&state.metrics.watcher_usos_calls, "failed", label);
             let wait = backoff(failures, None);
             reschedule(state, &watch, now, wait, &watch.last_status, failures).await;
             return;
@@ -187,12 +225,12 @@ async fn work(state: &AppState, watch: Watch) {
     };
     if answer.status == StatusCode::UNAUTHORIZED {
         // The student revoked the token or signed out elsewhere.
-        Metrics::count(&state.metrics.watcher_usos_calls, "unauthorized");
+        Metrics::count(&state.metrics.watcher_usos_calls, "unauthorized", label);
         end(state, &watch, "token revoked").await;
         return;
     }
     if !answer.status.is_success() {
-        Metrics::count(&state.metrics.watcher_usos_calls, "refused");
+        Metrics::count(&state.metrics.watcher_usos_calls, "refused", label);
         let retry_after = answer
             .retry_after
             .as_ref()
@@ -203,8 +241,8 @@ async fn work(state: &AppState, watch: Watch) {
         reschedule(state, &watch, now, wait, &watch.last_status, failures).await;
         return;
     }
-    Metrics::count(&state.metrics.watcher_usos_calls, "ok");
-    let status = status_of(&answer.body, &watch.order_id, &state.config.status_codes);
+    Metrics::count(&state.metrics.watcher_usos_calls, "ok", label);
+    let status = status_of(&answer.body, &watch.order_id, &installation.status_codes);
     match seen(status) {
         Seen::UnderWay => {
             let age = Duration::from_millis((now - watch.created_at).max(0) as u64);
@@ -228,13 +266,19 @@ async fn work(state: &AppState, watch: Watch) {
             }
         }
         Seen::End => end(state, &watch, "ended by the student").await,
-        Seen::Tell(outcome) => send(state, &watch, outcome, now).await,
+        Seen::Tell(outcome) => send(state, label, &watch, outcome, now).await,
     }
 }
 
 /// Sends the push for `outcome`, then ends the watch or keeps the outcome
 /// to try again.
-async fn send(state: &AppState, watch: &Watch, outcome: Outcome, seen_at: i64) {
+async fn send(
+    state: &AppState,
+    label: &'static str,
+    watch: &Watch,
+    outcome: Outcome,
+    seen_at: i64,
+) {
     let Some(push) = state.push.as_ref() else {
         return;
     };
@@ -269,19 +313,20 @@ async fn send(state: &AppState, watch: &Watch, outcome: Outcome, seen_at: i64) {
                 part = unsendable.0,
                 "cannot make a push message; the watch ends"
             );
-            Metrics::count(&state.metrics.pushes, "unsendable");
+            Metrics::count(&state.metrics.pushes, "unsendable", label);
             end(state, watch, "unsendable").await;
             return;
         }
     };
-    Metrics::count(&state.metrics.pushes, delivery.label());
+    Metrics::count(&state.metrics.pushes, delivery.label(), label);
     match delivery {
         Delivery::Accepted => {
-            state
-                .metrics
-                .push_delay_seconds
-                .observe((now_ms() - seen_at).max(0) as f64 / 1000.0);
+            state.metrics.push_delay(
+                label,
+                Duration::from_millis((now_ms() - seen_at).max(0) as u64),
+            );
             tracing::info!(
+                installation = label,
                 push_service = host_of(&endpoint),
                 outcome = outcome.name(),
                 "push accepted"
@@ -376,14 +421,32 @@ async fn renew_leases(state: AppState) {
     }
 }
 
-/// Counts the open watches for the metric every 10 s (until aborted).
+/// Counts the open watches of each installation for the metric every 10 s
+/// (until aborted).
 async fn count_watches(state: AppState) {
     let Some(push) = state.push.as_ref() else {
         return;
     };
     loop {
-        if let Ok(n) = push.store.count_watches().await {
-            state.metrics.watches_active.set(n);
+        if let Ok(counts) = push.store.count_watches_by_installation().await {
+            let installations = state.installations();
+            for installation in installations.all() {
+                let mine = |id: &str| {
+                    id == installation.id || (id == LEGACY && installations.single().is_some())
+                };
+                let n: i64 = counts
+                    .iter()
+                    .filter(|(id, _)| mine(id))
+                    .map(|(_, n)| n)
+                    .sum();
+                state
+                    .metrics
+                    .watches_active
+                    .get_or_create(&InstallationLabels {
+                        installation: installation.label,
+                    })
+                    .set(n);
+            }
         }
         tokio::time::sleep(Duration::from_secs(10)).await;
     }

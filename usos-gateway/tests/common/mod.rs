@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use usos_gateway::config::{Config, Options};
-use usos_gateway::routes::{routes, AppState};
+use usos_gateway::routes::routes;
+use usos_gateway::state::AppState;
 
 pub const CONSUMER_KEY: &str = "gateway-test-key";
 pub const CONSUMER_SECRET: &str = "gateway-test-consumer-secret-xyz";
@@ -228,11 +229,19 @@ impl Answer {
 
 impl Browser {
     pub fn new() -> Browser {
+        Browser::resolving(&[], "127.0.0.1:1".parse().unwrap())
+    }
+
+    /// A browser that finds each of `names` (`uw.localhost`) at `addr`, as
+    /// a browser does with `*.localhost` names by itself. Its cookies are
+    /// one site's: a student on another host name is another `Browser`.
+    pub fn resolving(names: &[&str], addr: SocketAddr) -> Browser {
+        let mut client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        for name in names {
+            client = client.resolve(name, addr);
+        }
         Browser {
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: client.build().unwrap(),
             cookies: BTreeMap::new(),
             set_cookie_lines: Vec::new(),
         }
@@ -292,6 +301,17 @@ impl Browser {
         }
     }
 
+    /// "Zamów mLegitymację" from the page of the gateway's address `base`
+    /// (`http://uw.localhost:PORT/`).
+    pub async fn order_at(&mut self, base: &str) -> Answer {
+        self.post(
+            &format!("{base}services/cards/make_mcard_order"),
+            "",
+            Some(base.trim_end_matches('/')),
+        )
+        .await
+    }
+
     /// "Zamów mLegitymację" from the gateway's own page.
     pub async fn order(&mut self, gateway: SocketAddr) -> Answer {
         self.post(
@@ -305,12 +325,17 @@ impl Browser {
     /// The whole sign-in: gateway → USOS's page → approve → callback.
     /// Returns where the gateway sent the student in the end.
     pub async fn sign_in(&mut self, gateway: SocketAddr, return_to: &str) -> String {
-        let login = self
-            .get(&format!(
-                "http://{gateway}/auth/login?return={}",
-                urlencode(return_to)
-            ))
-            .await;
+        self.sign_in_at(
+            &format!("http://{gateway}/"),
+            &format!("return={}", urlencode(return_to)),
+        )
+        .await
+    }
+
+    /// [`Browser::sign_in`] at the gateway's address `base`
+    /// (`http://uw.localhost:PORT/`), with `query` for `/auth/login`.
+    pub async fn sign_in_at(&mut self, base: &str, query: &str) -> String {
+        let login = self.get(&format!("{base}auth/login?{query}")).await;
         assert_eq!(login.status, 303, "{}", login.text);
         let authorize = login.location.unwrap();
         let page = self.get(&authorize).await;
@@ -331,7 +356,10 @@ impl Browser {
             .await;
         assert_eq!(approved.status, 303);
         let callback = approved.location.unwrap();
-        assert!(callback.starts_with(&format!("http://{gateway}/auth/callback?")));
+        assert!(
+            callback.starts_with(&format!("{base}auth/callback?")),
+            "{callback}"
+        );
         let back = self.get(&callback).await;
         assert_eq!(back.status, 303, "{}", back.text);
         back.location.unwrap()

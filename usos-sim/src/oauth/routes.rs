@@ -35,6 +35,9 @@ impl SharedProvider {
 
 /// One incoming request, as much of it as a signature covers.
 pub struct Incoming<'a> {
+    /// Where the installation's API is under the host: `""`, or `/uw`
+    /// when the stand-in plays several (the signature covers the full path).
+    pub base_path: &'a str,
     pub method: &'a Method,
     /// `cards/mcard`, `oauth/request_token`, … (below `services/`).
     pub method_path: &'a str,
@@ -58,8 +61,9 @@ impl Incoming<'_> {
         SignedRequest {
             method: self.method.as_str(),
             base_uri: format!(
-                "http://{}/services/{}",
+                "http://{}{}/services/{}",
                 host.to_ascii_lowercase(),
+                self.base_path,
                 self.method_path
             ),
             query: self.query,
@@ -90,10 +94,11 @@ pub fn handle(
     provider: &SharedProvider,
     incoming: &Incoming<'_>,
     student_number: &str,
+    institution: &str,
 ) -> Response {
     let outcome = match incoming.method_path {
         "oauth/request_token" => request_token(provider, incoming),
-        "oauth/authorize" => return authorize(provider, incoming, student_number),
+        "oauth/authorize" => return authorize(provider, incoming, student_number, institution),
         "oauth/access_token" => access_token(provider, incoming),
         "oauth/revoke_token" => revoke_token(provider, incoming),
         other => Err(UsosError::new(
@@ -141,7 +146,12 @@ const KNOWN_SCOPES: [&str; 4] = ["cards", "studies", "email", "offline_access"];
 
 /// GET: the page where the student signs in and approves; POST (its
 /// button): back to the application's callback with the verifier.
-fn authorize(provider: &SharedProvider, incoming: &Incoming<'_>, student_number: &str) -> Response {
+fn authorize(
+    provider: &SharedProvider,
+    incoming: &Incoming<'_>,
+    student_number: &str,
+    institution: &str,
+) -> Response {
     let args = Args::parse(incoming.query, incoming.body);
     let token = args.optional("oauth_token").unwrap_or_default().to_owned();
     if !provider.lock().is_pending(&token) {
@@ -157,15 +167,17 @@ fn authorize(provider: &SharedProvider, incoming: &Incoming<'_>, student_number:
     }
     if incoming.method != Method::POST {
         return Html(page(&format!(
-            "<h1>Zaloguj się jako student {student_number}</h1>\
+            "<p class=\"institution\" data-test=\"institution\">{}</p>\
+             <h1>Zaloguj się jako student {student_number}</h1>\
              <p>Aplikacja <strong>mLegitymacja</strong> prosi o dostęp do Twoich danych mLegitymacji \
              (zakres <code>cards</code>).</p>\
              <p class=\"en\">Sign in as student {student_number}: the mLegitymacja application asks \
              for access to your mLegitymacja data.</p>\
-             <form method=\"post\" action=\"/services/oauth/authorize\">\
+             <form method=\"post\" action=\"authorize\">\
              <input type=\"hidden\" name=\"oauth_token\" value=\"{}\">\
              <button type=\"submit\" data-test=\"approve\">Zaloguj się i zezwól / Sign in and allow</button>\
              </form>",
+            escape(institution),
             escape(&token)
         )))
         .into_response();
