@@ -12,16 +12,26 @@
 //! gateway seals them), as if every student had just subscribed: what is
 //! measured is the watcher, not 10 000 sign-ins.
 //!
+//! With `--installations N` (2 or 3), one gateway for that many
+//! universities: usos-sim plays them (each its own consumer), the watches
+//! are spread over them, `--slow-ms MS` makes the last one's `mcard` reads
+//! take that long, and `--forward-rps R` sends R forwarded `mcard` calls a
+//! second, through the gateway, as signed-in students of the others. The
+//! row then says, besides, each university's push delays and the forwarded
+//! calls' latency (p50, p99), for `scripts/bench-installations`.
+//!
 //!   watch_load --watches N --ready-within-s S [--copies N]
 //!              [--database-url URL --postgres-data DIR]
 //!              [--max-upstream-concurrency N] --bin DIR --out FILE
+//!              [--installations N [--slow-ms MS]] [--forward-rps R]
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use axum_extra::extract::cookie::{Key, PrivateCookieJar};
 use serde_json::{json, Value};
-use usos_gateway::session::Session;
+use usos_gateway::session::{CookiePolicy, Session};
 use usos_gateway::store::{now_ms, NewWatch, Store};
 use usos_gateway::vault::Vault;
 
@@ -155,6 +165,29 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
+/// The universities `--installations N` plays, as usos-sim's file names
+/// them; the last is slowed with `--slow-ms`.
+const UNIVERSITIES: [&str; 3] = ["uw", "ul", "pg"];
+
+/// The session cookie a signed-in student of `installation` carries,
+/// sealed with the gateway's key as its sign-in would seal it.
+fn session_cookie(key: &Key, installation: Option<&str>, token: &str, secret: &str) -> String {
+    let session = Session {
+        installation: installation.map(str::to_owned),
+        token: token.to_owned(),
+        secret: secret.to_owned(),
+        issued: usos_gateway::session::now_s(),
+    };
+    let jar = PrivateCookieJar::new(key.clone())
+        .add(CookiePolicy { secure: false }.session_cookie(&session));
+    let response = axum::response::IntoResponse::into_response(jar);
+    let line = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    line.split(';').next().unwrap().to_owned()
+}
+
 async fn get_json(client: &reqwest::Client, url: String) -> Value {
     let text = client.get(url).send().await.unwrap().text().await.unwrap();
     serde_json::from_str(&text).unwrap()
@@ -182,23 +215,62 @@ async fn main() {
     let concurrency = arg("--max-upstream-concurrency", "64");
     let postgres_data = arg("--postgres-data", "");
     let within_ms: u64 = arg("--ready-within-s", "600").parse::<u64>().unwrap() * 1000;
+    let universities: usize = arg("--installations", "1").parse().unwrap();
+    assert!((1..=UNIVERSITIES.len()).contains(&universities));
+    let slow_ms: u64 = arg("--slow-ms", "0").parse().unwrap();
+    let forward_rps: f64 = arg("--forward-rps", "0").parse().unwrap();
+    let ids: Vec<&str> = if universities == 1 {
+        vec![""]
+    } else {
+        UNIVERSITIES[..universities].to_vec()
+    };
+    let slow_id = (universities > 1 && slow_ms > 0).then(|| ids[universities - 1]);
     let dir = std::env::temp_dir().join(format!("watch-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sim = format!("127.0.0.1:{}", free_port());
     let client = reqwest::Client::new();
 
+    let mut sim_command = Command::new(format!("{bin}/usos-sim"));
+    sim_command
+        .args(["--addr", &sim, "--control"])
+        .args(["--oauth", &format!("{KEY}:{SECRET}")])
+        .args(["--dist", dir.to_str().unwrap()]);
+    if universities > 1 {
+        // Every one issues mLegitymacja here; the last answers slowly.
+        let mut file = String::new();
+        for id in &ids {
+            file.push_str(&format!(
+                "[[installation]]\nid = \"{id}\"\nname = {{ pl = \"{id}\", en = \"{id}\" }}\n"
+            ));
+            if Some(*id) == slow_id {
+                file.push_str(&format!("faults = [\"cards/mcard:latency={slow_ms}\"]\n"));
+            }
+        }
+        std::fs::write(dir.join("sim-installations.toml"), file).unwrap();
+        sim_command
+            .args([
+                "--installations",
+                dir.join("sim-installations.toml").to_str().unwrap(),
+            ])
+            .arg("--many-students");
+    }
     let _sim = Killed(
-        Command::new(format!("{bin}/usos-sim"))
-            .args(["--addr", &sim, "--control"])
-            .args(["--oauth", &format!("{KEY}:{SECRET}")])
-            .args(["--dist", dir.to_str().unwrap()])
+        sim_command
             .stdout(Stdio::null())
             .spawn()
             .expect("usos-sim (build it with --profile server)"),
     );
+    // Where each university's controls are: the root, or /ID/.
+    let base = |id: &str| {
+        if id.is_empty() {
+            format!("http://{sim}")
+        } else {
+            format!("http://{sim}/{id}")
+        }
+    };
     for _ in 0..100 {
         if client
-            .get(format!("http://{sim}/_sim/state"))
+            .get(format!("{}/_sim/state", base(ids[0])))
             .send()
             .await
             .is_ok()
@@ -208,19 +280,36 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!(
-        "watch_load: {watches} students, each with an order ready within {} s",
+        "watch_load: {watches} students of {universities} universities, each with an order ready within {} s",
         within_ms / 1000
     );
-    let made = post_json(
-        &client,
-        format!("http://{sim}/_sim/students"),
-        json!({"count": watches, "ready_within_ms": within_ms}),
-    )
-    .await;
-    let students = made["students"].as_array().unwrap().clone();
+    // (installation, student): the watches spread over the universities.
+    let mut students: Vec<(&str, Value)> = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let count = watches / universities + usize::from(i < watches % universities);
+        let made = post_json(
+            &client,
+            format!("{}/_sim/students", base(id)),
+            json!({"count": count, "ready_within_ms": within_ms}),
+        )
+        .await;
+        for student in made["students"].as_array().unwrap() {
+            students.push((id, student.clone()));
+        }
+    }
 
     // The gateway's keys, and the watches as its handler writes them.
     std::fs::write(dir.join("consumer-secret"), SECRET).unwrap();
+    let mut gateway_installations = String::new();
+    for id in ids.iter().filter(|id| !id.is_empty()) {
+        std::fs::write(dir.join(format!("{id}.secret")), format!("{SECRET}-{id}")).unwrap();
+        gateway_installations.push_str(&format!(
+            "[[installation]]\nid = \"{id}\"\nusos_api = \"http://{sim}/{id}/\"\n\
+             consumer_key = \"{KEY}-{id}\"\nconsumer_secret_file = \"{id}.secret\"\n\
+             name = {{ pl = \"{id}\", en = \"{id}\" }}\n"
+        ));
+    }
+    std::fs::write(dir.join("installations.toml"), gateway_installations).unwrap();
     let session_key = [7u8; 64];
     std::fs::write(dir.join("session-key"), session_key).unwrap();
     let vapid = p256::SecretKey::random(&mut rand::rngs::OsRng);
@@ -234,9 +323,12 @@ async fn main() {
     let store = Store::connect(&database, 4).await.unwrap();
     let vault = Vault::new(&session_key, None);
     let mut ready_at: HashMap<String, u64> = HashMap::new();
+    let mut university_of: HashMap<String, &str> = HashMap::new();
+    let mut forwarding_cookies: Vec<String> = Vec::new();
+    let cookie_key = Key::from(&session_key);
     let started_ms = now_ms();
     eprintln!("watch_load: subscribing and writing {watches} watches");
-    for (i, student) in students.iter().enumerate() {
+    for (i, (installation, student)) in students.iter().enumerate() {
         let subscription = post_json(
             &client,
             format!("http://{sim}/_sim/push/subscriptions"),
@@ -245,18 +337,31 @@ async fn main() {
         .await;
         let endpoint = subscription["endpoint"].as_str().unwrap();
         let id = endpoint.rsplit('/').next().unwrap().to_owned();
-        ready_at.insert(id, student["ready_at_ms"].as_u64().unwrap());
+        ready_at.insert(id.clone(), student["ready_at_ms"].as_u64().unwrap());
+        university_of.insert(id, installation);
+        let (token, secret) = (
+            student["token"].as_str().unwrap(),
+            student["secret"].as_str().unwrap(),
+        );
+        if Some(*installation) != slow_id && forwarding_cookies.len() < 60 {
+            forwarding_cookies.push(session_cookie(
+                &cookie_key,
+                (!installation.is_empty()).then_some(installation),
+                token,
+                secret,
+            ));
+        }
         let session = Session {
             installation: None,
-            token: student["token"].as_str().unwrap().to_owned(),
-            secret: student["secret"].as_str().unwrap().to_owned(),
+            token: token.to_owned(),
+            secret: secret.to_owned(),
             issued: 0,
         };
         let now = now_ms();
         store
             .upsert_watch(&NewWatch {
                 id: &format!("bench-{i}"),
-                installation: "",
+                installation,
                 owner: &vault.owner(&session),
                 endpoint,
                 p256dh: subscription["keys"]["p256dh"].as_str().unwrap(),
@@ -265,7 +370,7 @@ async fn main() {
                 open_url: "http://127.0.0.1/",
                 order_id: student["order_id"].as_str().unwrap(),
                 last_status: "pending",
-                sealed_tokens: &vault.seal(&session, ""),
+                sealed_tokens: &vault.seal(&session, installation),
                 now_ms: now,
                 ends_at: now + 24 * 3_600_000,
                 // Subscribed over the first 10 s, as students who just ordered.
@@ -285,11 +390,17 @@ async fn main() {
     let mut gateways = Vec::new();
     for _ in 0..copies {
         let gateway_addr = format!("127.0.0.1:{}", free_port());
-        let child = Command::new(format!("{bin}/usos-gateway"))
+        let mut command = Command::new(format!("{bin}/usos-gateway"));
+        if universities == 1 {
+            command
+                .args(["--usos-api", &format!("http://{sim}/")])
+                .args(["--consumer-key", KEY])
+                .args(["--consumer-secret-file", &path("consumer-secret")]);
+        } else {
+            command.args(["--installations", &path("installations.toml")]);
+        }
+        let child = command
             .args(["--listen", &gateway_addr])
-            .args(["--usos-api", &format!("http://{sim}/")])
-            .args(["--consumer-key", KEY])
-            .args(["--consumer-secret-file", &path("consumer-secret")])
             .args(["--public-url", &format!("http://{gateway_addr}/")])
             .args(["--session-key-file", &path("session-key")])
             .args(["--vapid-key-file", &path("vapid.pem")])
@@ -316,7 +427,54 @@ async fn main() {
     let postgres_cpu_at_start = postgres_cpu();
     let start = Instant::now();
     let calls = |v: &Value| v["verified_calls"].as_u64().unwrap_or(0);
-    let calls_at_start = calls(&get_json(&client, format!("http://{sim}/_sim/oauth")).await);
+    let all_calls = |client: reqwest::Client, ids: Vec<String>| async move {
+        let mut n = 0;
+        for oauth in ids {
+            n += calls(&get_json(&client, oauth).await);
+        }
+        n
+    };
+    let oauth_urls: Vec<String> = ids
+        .iter()
+        .map(|id| format!("{}/_sim/oauth", base(id)))
+        .collect();
+    let calls_at_start = all_calls(client.clone(), oauth_urls.clone()).await;
+    // Forwarded calls as signed-in students of the universities that are
+    // not slowed, at a steady rate, each call's time kept.
+    let forwarded: std::sync::Arc<std::sync::Mutex<Vec<f64>>> = Default::default();
+    let forwarding = (forward_rps > 0.0).then(|| {
+        let gateway = gateways[0].1.clone();
+        let cookies = forwarding_cookies.clone();
+        let forwarded = forwarded.clone();
+        let client = client.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / forward_rps));
+            for i in 0.. {
+                tick.tick().await;
+                let cookie = cookies[i % cookies.len()].clone();
+                let (client, gateway, forwarded) =
+                    (client.clone(), gateway.clone(), forwarded.clone());
+                tokio::spawn(async move {
+                    let asked = Instant::now();
+                    let answer = client
+                        .get(format!(
+                            "http://{gateway}/services/cards/mcard?fields=orders"
+                        ))
+                        .header("cookie", cookie)
+                        .send()
+                        .await;
+                    if let Ok(answer) = answer {
+                        if answer.status().is_success() && answer.bytes().await.is_ok() {
+                            forwarded
+                                .lock()
+                                .unwrap()
+                                .push(asked.elapsed().as_secs_f64() * 1000.0);
+                        }
+                    }
+                });
+            }
+        })
+    });
     let mut peak_rss: f64 = 0.0;
     let mut busiest = 0.0f64;
     let mut last = (calls_at_start, Instant::now());
@@ -333,7 +491,7 @@ async fn main() {
             .map(|p| usage(*p))
             .fold((0.0, 0.0f64), |a, b| (a.0 + b.0, a.1.max(b.1)));
         peak_rss = peak_rss.max(rss);
-        let now_calls = calls(&get_json(&client, format!("http://{sim}/_sim/oauth")).await);
+        let now_calls = all_calls(client.clone(), oauth_urls.clone()).await;
         busiest = busiest.max((now_calls - last.0) as f64 / last.1.elapsed().as_secs_f64());
         last = (now_calls, Instant::now());
         let messages = get_json(&client, format!("http://{sim}/_sim/push/messages")).await;
@@ -375,10 +533,13 @@ async fn main() {
     let store = Store::connect(&database, 1).await.unwrap();
     let db_mb = store.size_bytes().await.unwrap_or(0) as f64 / 1e6;
     store.close().await;
-    let usos_calls =
-        calls(&get_json(&client, format!("http://{sim}/_sim/oauth")).await) - calls_at_start;
+    if let Some(forwarding) = forwarding {
+        forwarding.abort();
+    }
+    let usos_calls = all_calls(client.clone(), oauth_urls.clone()).await - calls_at_start;
     let messages = get_json(&client, format!("http://{sim}/_sim/push/messages")).await;
     let mut delays: Vec<f64> = Vec::new();
+    let mut delays_by_university: HashMap<&str, Vec<f64>> = HashMap::new();
     let mut per_subscription: HashMap<String, usize> = HashMap::new();
     for m in messages["messages"].as_array().unwrap() {
         if m["answered"] != 201 {
@@ -387,10 +548,22 @@ async fn main() {
         let id = m["subscription"].as_str().unwrap().to_owned();
         *per_subscription.entry(id.clone()).or_default() += 1;
         if let Some(ready) = ready_at.get(&id) {
-            delays.push((m["received_at_ms"].as_u64().unwrap() as f64 - *ready as f64) / 1000.0);
+            let delay = (m["received_at_ms"].as_u64().unwrap() as f64 - *ready as f64) / 1000.0;
+            delays.push(delay);
+            if let Some(university) = university_of.get(&id) {
+                delays_by_university
+                    .entry(university)
+                    .or_default()
+                    .push(delay);
+            }
         }
     }
     delays.sort_by(|a, b| a.total_cmp(b));
+    for list in delays_by_university.values_mut() {
+        list.sort_by(|a, b| a.total_cmp(b));
+    }
+    let mut forwarded = forwarded.lock().unwrap().clone();
+    forwarded.sort_by(|a, b| a.total_cmp(b));
     let twice = per_subscription.values().filter(|n| **n > 1).count();
     // What the open pages would have asked instead: one read every 5 s
     // from the order until it is ready.
@@ -425,6 +598,38 @@ async fn main() {
         },
     );
     let _ = cpu;
+    // The other table: each university's pushes and the forwarded calls.
+    let report = if universities > 1 || forward_rps > 0.0 {
+        let others: Vec<f64> = {
+            let mut all: Vec<f64> = delays_by_university
+                .iter()
+                .filter(|(id, _)| Some(**id) != slow_id)
+                .flat_map(|(_, d)| d.iter().copied())
+                .collect();
+            all.sort_by(|a, b| a.total_cmp(b));
+            all
+        };
+        let slowed = slow_id
+            .and_then(|id| delays_by_university.get(id))
+            .map_or("—".to_owned(), |d| {
+                format!("{:.1} s / {:.1} s", percentile(d, 0.5), percentile(d, 0.95))
+            });
+        format!(
+            "| {universities} | {} | {watches} | {delivered} ({twice} twice) | {:.1} s / {:.1} s / {:.1} s | {slowed} | {} calls: {:.0} / {:.0} ms | {:.0}/s | {} | {:.0} MB |\n",
+            slow_id.map_or("none".to_owned(), |id| format!("{id}: {slow_ms} ms")),
+            percentile(&others, 0.5),
+            percentile(&others, 0.95),
+            others.last().copied().unwrap_or(f64::NAN),
+            forwarded.len(),
+            percentile(&forwarded, 0.5),
+            percentile(&forwarded, 0.99),
+            usos_calls as f64 / elapsed,
+            cpu_cells.join(" + "),
+            rss,
+        )
+    } else {
+        report
+    };
     println!("{report}");
     if let Some(parent) = std::path::Path::new(&out).parent() {
         std::fs::create_dir_all(parent).unwrap();

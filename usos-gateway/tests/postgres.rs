@@ -305,6 +305,173 @@ async fn two_copies_push_each_ready_order_exactly_once() {
     drop((a, b));
 }
 
+/// One deployment for two universities on PostgreSQL: two copies, 100
+/// students of each signed in at one copy (on the shared address, by their
+/// university's id) and served by the other; each order pushed exactly
+/// once, each read from its own university's USOS.
+#[tokio::test]
+async fn two_copies_for_two_universities_push_each_once_from_its_own_usos() {
+    let pg = Postgres::start("many");
+    let oauth = usos_sim::oauth::Consumer::parse("many:many-secret").unwrap();
+    let worlds = usos_sim::installations::generated(2, Some(&oauth))
+        .unwrap()
+        .into_iter()
+        .map(|installation| {
+            let world = usos_sim::world::SharedWorld::new(
+                usos_sim::profiles::Profile::Eligible,
+                Delays {
+                    pending_ms: 10_000,
+                    processing_ms: 10_000,
+                },
+                true,
+                Vec::new(),
+            );
+            world.lock().many_students = true;
+            (installation, world)
+        })
+        .collect();
+    let sim = serve(usos_sim::server::multi_router(
+        worlds,
+        &usos_sim::server::ServerOptions {
+            dist: std::path::PathBuf::from("/nonexistent"),
+            control: true,
+            csp: true,
+            oauth: None,
+        },
+    ))
+    .await;
+    let files = PushFiles::new("pg-many");
+    let mut text = String::new();
+    for id in ["uw", "ul"] {
+        std::fs::write(
+            files.dir.join(format!("{id}.secret")),
+            format!("many-secret-{id}"),
+        )
+        .unwrap();
+        text.push_str(&format!(
+            "[[installation]]\nid = \"{id}\"\nusos_api = \"http://{sim}/{id}/\"\n\
+             consumer_key = \"many-{id}\"\nconsumer_secret_file = \"{id}.secret\"\n\
+             name = {{ pl = \"{id}\", en = \"{id}\" }}\n"
+        ));
+    }
+    let file = files.dir.join("installations.toml");
+    std::fs::write(&file, text).unwrap();
+    let copy = |name: &str| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        spawn_gateway_with(
+            sim,
+            &files,
+            &pg.url(),
+            name,
+            addr,
+            &["--installations", file.to_str().unwrap()],
+        )
+    };
+    let (a, gw_a) = copy("a");
+    let (b, gw_b) = copy("b");
+    let (a, b) = (Killed(a), Killed(b));
+    wait_until_up(gw_a).await;
+    wait_until_up(gw_b).await;
+    let mut subscriptions = HashSet::new();
+    for i in 0..200 {
+        let id = if i % 2 == 0 { "uw" } else { "ul" };
+        let (sign_in, act) = if i % 4 < 2 {
+            (gw_a, gw_b)
+        } else {
+            (gw_b, gw_a)
+        };
+        let mut browser = Browser::new();
+        browser
+            .sign_in_at(
+                &format!("http://{sign_in}/"),
+                &format!("installation={id}&return=%2F"),
+            )
+            .await;
+        let order = browser
+            .post(
+                &format!("http://{act}/services/cards/make_mcard_order"),
+                "",
+                Some(&format!("http://{act}")),
+            )
+            .await;
+        assert_eq!(order.status, 200, "{}", order.text);
+        let subscription: Value = serde_json::from_str(
+            &reqwest::Client::new()
+                .post(format!("http://{sim}/_sim/push/subscriptions"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let body = json!({"subscription": subscription, "lang": "pl", "open_url": "/"});
+        let answer = browser
+            .send(
+                reqwest::Client::new()
+                    .post(format!("http://{act}/push/subscriptions"))
+                    .header("origin", format!("http://{act}"))
+                    .body(body.to_string()),
+            )
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.text);
+        subscriptions.insert(
+            subscription["endpoint"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let got = wait_for_accepted(sim, 200, Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    let got_later = accepted(sim).await;
+    assert_eq!(got.len(), 200, "every ready order pushed");
+    assert_eq!(got_later, got, "nothing more after");
+    for id in &subscriptions {
+        assert_eq!(got_later.get(id), Some(&1), "{id} pushed exactly once");
+    }
+    // Each university's USOS saw only its own students' tokens, signed
+    // with its own key: neither refused a call.
+    for id in ["uw", "ul"] {
+        let text = reqwest::get(format!("http://{sim}/{id}/_sim/oauth"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let oauth: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(oauth["refused_calls"], 0, "{id}");
+        assert!(oauth["verified_calls"].as_u64().unwrap() > 100, "{id}");
+    }
+    let log = |name: &str| std::fs::read_to_string(files.dir.join(format!("{name}.log"))).unwrap();
+    assert_eq!(overlapping_work(&log("a"), &log("b")), Vec::<String>::new());
+    // The watches were counted per university.
+    let metrics = reqwest::get(format!("http://{gw_a}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("usos_gateway_pushes_total{outcome=\"accepted\",installation=\"uw\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("usos_gateway_watches_active{installation=\"ul\"}"),
+        "{metrics}"
+    );
+    drop((a, b));
+}
+
 #[tokio::test]
 async fn a_killed_copys_watches_are_pushed_by_the_other() {
     let pg = Postgres::start("killed");

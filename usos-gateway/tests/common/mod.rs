@@ -424,6 +424,30 @@ pub fn spawn_push_gateway_at(
 ) -> (std::process::Child, SocketAddr) {
     let secret = files.dir.join("consumer-secret");
     std::fs::write(&secret, CONSUMER_SECRET).unwrap();
+    let one = [
+        "--usos-api".to_owned(),
+        format!("http://{usos}/"),
+        "--consumer-key".to_owned(),
+        CONSUMER_KEY.to_owned(),
+        "--consumer-secret-file".to_owned(),
+        secret.display().to_string(),
+    ];
+    let mut args: Vec<&str> = one.iter().map(String::as_str).collect();
+    args.extend_from_slice(extra);
+    spawn_gateway_with(usos, files, database_url, name, addr, &args)
+}
+
+/// A gateway copy as its own process with push on `database_url`, the
+/// installations given by `args` (the single-installation options, or
+/// `--installations FILE`), the push service of the usos-sim at `sim`.
+pub fn spawn_gateway_with(
+    sim: SocketAddr,
+    files: &PushFiles,
+    database_url: &str,
+    name: &str,
+    addr: SocketAddr,
+    args: &[&str],
+) -> (std::process::Child, SocketAddr) {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -431,9 +455,6 @@ pub fn spawn_push_gateway_at(
         .unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_usos-gateway"))
         .args(["--listen", &addr.to_string()])
-        .args(["--usos-api", &format!("http://{usos}/")])
-        .args(["--consumer-key", CONSUMER_KEY])
-        .args(["--consumer-secret-file", secret.to_str().unwrap()])
         .args(["--public-url", &format!("http://{addr}/")])
         .args([
             "--session-key-file",
@@ -445,8 +466,8 @@ pub fn spawn_push_gateway_at(
         ])
         .args(["--vapid-subject", "mailto:it@example.edu"])
         .args(["--database-url", database_url])
-        .args(["--push-service", &usos.to_string()])
-        .args(extra)
+        .args(["--push-service", &sim.to_string()])
+        .args(args)
         .env("USOS_GATEWAY_LOG", "info,usos_gateway=debug")
         .stdout(log.try_clone().unwrap())
         .stderr(log)
