@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiClient;
 use crate::browser;
-use crate::callback::CallBack;
+use crate::callback::{CallBack, PushOffer};
 use crate::components::help_dialog::{address_help_nav, local_help_nav, HelpButton, HelpDialog};
 use crate::components::language_switch::{LanguageChoice, LanguageProblem, LanguageSwitch};
 use crate::components::order_panel::OrderPanel;
@@ -16,7 +16,7 @@ use crate::domain::status::OrderStatus;
 use crate::i18n::Lang;
 use crate::parts::LaterParts;
 use crate::store::Store;
-use crate::university::University;
+use crate::university::{University, Wait};
 
 /// The whole widget, configured.
 #[component]
@@ -55,9 +55,15 @@ pub fn App(config: Config) -> impl IntoView {
     prefetch_parts(store, parts);
     let university = University::default();
     provide_context(university);
+    let wait = Wait::default();
+    provide_context(wait);
     if config_has_gateway {
-        ask_university(store, university, client_for_university);
+        ask_university(store, university, client_for_university.clone());
+        ask_wait(store, wait, client_for_university);
     }
+    // With push on for the order, a hidden tab need not check.
+    let call_back = expect_context::<CallBack>();
+    Effect::new(move |_| store.set_push_on(call_back.push.get() == PushOffer::On));
     store.start();
 
     view! {
@@ -122,6 +128,29 @@ fn ask_university(store: Store, university: University, client: ApiClient) {
                     match crate::parts::ask_university(university, client).await {
                         Ok(ask) => ask.await,
                         Err(_) => university.forget(),
+                    }
+                });
+            });
+        }
+    });
+}
+
+/// While an order is on its way, how long orders take at this university
+/// now: asked after the frame that shows the status (it is not needed for
+/// the first badge), and again every few minutes, in the university's part.
+fn ask_wait(store: Store, wait: Wait, client: ApiClient) {
+    Effect::new(move |_| {
+        let under_way = store.mcard.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.latest_order())
+                .is_some_and(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::InProgress))
+        });
+        if under_way && wait.take_turn(js_sys::Date::now()) {
+            let client = client.clone();
+            browser::after_paint(move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(ask) = crate::parts::ask_wait(wait, client).await {
+                        ask.await;
                     }
                 });
             });

@@ -8,12 +8,15 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::domain::dates::{format_clock, DateTime};
 
+/// Seconds since 1970-01-01 UTC now, by the browser's clock.
+pub fn unix_now() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
 /// The wall-clock time in Poland now, whatever the browser's time zone:
 /// USOS's dates are in Polish time.
 pub fn poland_now() -> Option<DateTime> {
-    Some(DateTime::in_poland(
-        (js_sys::Date::now() / 1000.0).floor() as i64
-    ))
+    Some(DateTime::in_poland(unix_now()))
 }
 
 /// Polish time of day now, "HH:MM:SS", for "last checked": the same clock as

@@ -25,7 +25,7 @@ use crate::components::university::UniversityLine;
 use crate::i18n::{en, uk, Lang, Texts};
 use crate::part::{PartMissing, Task, View};
 use crate::push_offer::PushWork;
-use crate::university::University;
+use crate::university::{University, Wait};
 
 /// The parts of the widget fetched on first use that show views, shared
 /// by whoever shows or prefetches them.
@@ -78,6 +78,13 @@ pub fn ask_university(university: University, client: ApiClient) -> Result<Task,
                 .set(Some(|| view! { <UniversityLine/> }.into_any()));
         }
     }))
+}
+
+/// Behind a gateway, while an order is on its way: how long orders take
+/// at this university now (the university's part too).
+#[wasm_split(university, fallible, wasm_split_path = ::leptos::wasm_split)]
+pub fn ask_wait(wait: Wait, client: ApiClient) -> Result<Task, PartMissing> {
+    Ok(Box::pin(wait.ask(client)))
 }
 
 /// The English texts.

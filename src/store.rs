@@ -78,6 +78,8 @@ pub struct Store {
     polling: bool,
     /// A fixed interval instead of the schedule's (a setting, for benchmarks).
     poll_interval_ms: Option<u32>,
+    /// The gateway watches the order for a push with the page closed.
+    push_on: StoredValue<bool>,
 }
 
 impl Store {
@@ -101,6 +103,16 @@ impl Store {
             timer: StoredValue::new(None),
             polling,
             poll_interval_ms,
+            push_on: StoredValue::new(false),
+        }
+    }
+
+    /// Push with the page closed is on (or off) for the order: a hidden
+    /// tab then need not check (the schedule's `push_on`).
+    pub fn set_push_on(self, on: bool) {
+        if self.push_on.get_value() != on {
+            self.push_on.set_value(on);
+            self.schedule_next();
         }
     }
 
@@ -271,7 +283,9 @@ impl Store {
         match result {
             Ok(()) => {
                 self.failures.set_value(0);
-                self.retry_after_s.set_value(None);
+                // The gateway may ask for patience on a good answer too.
+                self.retry_after_s
+                    .set_value(self.client.with_value(ApiClient::last_retry_after));
                 self.problem.set(None);
                 self.checked_at.set(browser::poland_clock());
             }
@@ -374,12 +388,15 @@ impl Store {
         if !self.polling || self.support.get_untracked() == Support::NotOffered {
             return;
         }
+        let newest = self.mcard.with_untracked(|m| {
+            m.as_ref()
+                .and_then(|m| m.latest_order())
+                .map(|o| (o.status.clone(), o.order_date.poland_to_unix_seconds()))
+        });
         let input = PollInput {
-            status: self.mcard.with_untracked(|m| {
-                m.as_ref()
-                    .and_then(|m| m.latest_order())
-                    .map(|o| o.status.clone())
-            }),
+            status: newest.as_ref().map(|(status, _)| status.clone()),
+            order_age_s: newest.map(|(_, ordered)| (browser::unix_now() - ordered).max(0) as u64),
+            push_on: self.push_on.get_value(),
             failures: self.failures.get_value(),
             retry_after_s: self.retry_after_s.get_value(),
             visible: browser::page_visible(),

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::types::CurrentInstallation;
+use crate::api::types::{CurrentInstallation, WaitNow};
 use crate::api::ApiClient;
 use crate::config::HelpContact;
 use crate::part::View;
@@ -78,6 +78,48 @@ impl University {
     pub fn forget(self) {
         self.current.set(None);
         self.asked.set_value(false);
+    }
+}
+
+/// How long orders take at this university now (`GET wait`), refreshed
+/// while an order is on its way; shared by the status's hint.
+#[derive(Clone, Copy)]
+pub struct Wait {
+    pub now: RwSignal<Option<WaitNow>>,
+    /// When it was last asked (ms since the epoch), to ask at most every
+    /// few minutes.
+    asked_at: StoredValue<f64>,
+}
+
+/// How often the wait is asked again while an order is on its way.
+pub const WAIT_REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
+
+impl Default for Wait {
+    fn default() -> Wait {
+        Wait {
+            now: RwSignal::new(None),
+            asked_at: StoredValue::new(f64::NEG_INFINITY),
+        }
+    }
+}
+
+impl Wait {
+    /// Whether it is time to ask again at `now_ms`; if so, it is marked asked.
+    pub fn take_turn(self, now_ms: f64) -> bool {
+        let due = now_ms - self.asked_at.get_value() >= WAIT_REFRESH_MS;
+        if due {
+            self.asked_at.set_value(now_ms);
+        }
+        due
+    }
+
+    /// The gateway's answer (in the university part); a failure keeps what
+    /// was said before.
+    pub async fn ask(self, client: ApiClient) {
+        match client.wait().await {
+            Ok(wait) => self.now.set(Some(wait)),
+            Err(error) => leptos::logging::warn!("mLegitymacja: the gateway's wait: {error}"),
+        }
     }
 }
 

@@ -9,7 +9,10 @@ use mlegitymacja::api::types::{Installation, Mcard, OrderDetails, Success};
 use mlegitymacja::api::ApiError;
 use mlegitymacja::domain::dates::{Date, DateTime};
 use mlegitymacja::domain::overview::Overview;
-use mlegitymacja::domain::polling::{next_poll_ms, PollInput, HIDDEN_INTERVAL_MS, MAX_RETRY_MS};
+use mlegitymacja::domain::polling::{
+    next_poll_ms, PollInput, HIDDEN_INTERVAL_MS, MAX_RETRY_MS, PATIENT_INTERVAL_MS,
+    WORKING_INTERVAL_MS,
+};
 use mlegitymacja::domain::status::{OrderStatus, STATUS_CODES};
 use mlegitymacja::i18n::Lang;
 use proptest::prelude::*;
@@ -108,20 +111,30 @@ proptest! {
         visible in any::<bool>(),
         online in any::<bool>(),
         jitter_permille in any::<u32>(),
+        order_age_s in prop::option::of(any::<u64>()),
+        push_on in any::<bool>(),
     ) {
-        let input = PollInput { status: status.clone(), failures, retry_after_s, visible, online, jitter_permille, interval_override_ms: None };
+        let input = PollInput { status: status.clone(), failures, retry_after_s, visible, online, jitter_permille, interval_override_ms: None, order_age_s, push_on };
         let next = next_poll_ms(&input);
+        let asked = retry_after_s.map_or(0, |s| s.saturating_mul(1000));
         if !online {
             prop_assert_eq!(next, None);
         } else if !visible {
             let on_its_way = matches!(status, Some(OrderStatus::Pending | OrderStatus::InProgress));
-            prop_assert_eq!(next, (on_its_way && failures == 0).then_some(HIDDEN_INTERVAL_MS));
+            prop_assert_eq!(next.is_some(), on_its_way && failures == 0 && !push_on);
+            if let Some(ms) = next {
+                prop_assert!(ms >= HIDDEN_INTERVAL_MS && ms <= PATIENT_INTERVAL_MS.max(asked));
+            }
         } else if failures > 0 {
             let ms = next.unwrap();
-            let asked = retry_after_s.map_or(0, |s| s.saturating_mul(1000));
             prop_assert!(ms >= 1_000 && ms <= MAX_RETRY_MS.max(asked));
         } else {
             prop_assert_eq!(next.is_some(), status.is_some_and(|s| s.is_awaiting()));
+            if let Some(ms) = next {
+                // Never more often than every 5 s, never rarer than a minute
+                // unless the server asked.
+                prop_assert!(ms >= WORKING_INTERVAL_MS && ms <= PATIENT_INTERVAL_MS.max(asked));
+            }
         }
     }
 

@@ -4,10 +4,12 @@
 //! codes where they differ, and the words of the call-back when a card is
 //! ready (the widget's in-page notification and the gateway's Web Push), and
 //! the fields the widget asks for, which its build also writes into the
-//! loader's first reads.
+//! loader's first reads, and Polish time (USOS writes its date-times in it,
+//! without an offset).
 //!
 //! No dependency on the browser or on a server: both build it.
 
 pub mod call_back;
 pub mod fields;
+pub mod poland_time;
 pub mod status;

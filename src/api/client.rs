@@ -16,7 +16,7 @@ use super::error::ApiError;
 use super::request::{ApiRequest, Method};
 use super::types::{
     CurrentInstallation, Installation, InstallationListing, Mcard, OrderDetails, PushKey,
-    PushWatch, Success,
+    PushWatch, Success, WaitNow,
 };
 use crate::config::{Config, Credentials, CsrfHeader};
 
@@ -24,13 +24,18 @@ use crate::config::{Config, Credentials, CsrfHeader};
 pub const DEFAULT_TIMEOUT_MS: i32 = mcard_common::fields::TIME_LIMIT_MS as i32;
 
 /// Talks to one USOS API installation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ApiClient {
     /// Ends with `/`; `/` means the page's own origin.
     api_base: String,
     timeout_ms: i32,
     credentials: Credentials,
     csrf: Option<CsrfHeader>,
+    /// The `Retry-After` of the last answer, in seconds, whatever its
+    /// status: the gateway asks for patience on a successful answer too
+    /// when the university's USOS is near its limit.
+    /// (`u32::MAX`: none.)
+    retry_after: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 impl ApiClient {
@@ -45,7 +50,14 @@ impl ApiClient {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             credentials: Credentials::SameOrigin,
             csrf: None,
+            retry_after: std::sync::Arc::new(std::sync::atomic::AtomicU32::new(u32::MAX)),
         }
+    }
+
+    /// The `Retry-After` (seconds) of the last answer this client had.
+    pub fn last_retry_after(&self) -> Option<u32> {
+        let seconds = self.retry_after.load(std::sync::atomic::Ordering::Relaxed);
+        (seconds != u32::MAX).then_some(seconds)
     }
 
     /// A client as the widget's settings describe it: API base, cookies,
@@ -135,6 +147,12 @@ impl ApiClient {
             .await
     }
 
+    /// `wait` on the gateway: how long orders take at this university now.
+    pub async fn wait(&self) -> Result<WaitNow, ApiError> {
+        self.call(ApiRequest::get(&self.api_base, "wait", &[]))
+            .await
+    }
+
     /// `push/key` on the gateway: its VAPID public key, when it offers push.
     pub async fn push_key(&self) -> Result<PushKey, ApiError> {
         self.call(ApiRequest::get(&self.api_base, "push/key", &[]))
@@ -171,7 +189,16 @@ impl ApiClient {
     }
 
     async fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, ApiError> {
-        decode(&self.send(request).await?)
+        let answer = self.send(request).await?;
+        let asked = answer
+            .retry_after
+            .as_deref()
+            .and_then(super::decode::parse_retry_after);
+        self.retry_after.store(
+            asked.map_or(u32::MAX, |seconds| seconds.min(u32::MAX - 1)),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        decode(&answer)
     }
 
     async fn send(&self, request: ApiRequest) -> Result<RawResponse, ApiError> {

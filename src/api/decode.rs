@@ -72,7 +72,7 @@ fn field_named_last(text: &str) -> Option<&str> {
 
 /// `Retry-After` in seconds. The HTTP-date form is not used by USOS proxies and
 /// is ignored (the client's own backoff applies then).
-fn parse_retry_after(value: &str) -> Option<u32> {
+pub fn parse_retry_after(value: &str) -> Option<u32> {
     value.trim().parse().ok()
 }
 

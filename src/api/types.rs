@@ -193,3 +193,19 @@ pub struct CurrentInstallation {
     #[serde(default)]
     pub choosable: bool,
 }
+
+/// The gateway's `wait`: how long orders at this university took, over
+/// the last hour, from being placed to "Do odbioru", and how many ended in
+/// "Błąd". Nothing in it is of any one student.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct WaitNow {
+    /// Orders that reached "Do odbioru" in the last hour.
+    pub orders: u32,
+    #[serde(default)]
+    pub median_s: Option<u32>,
+    #[serde(default)]
+    pub p90_s: Option<u32>,
+    /// Orders that ended in "Błąd" in the last hour.
+    #[serde(default)]
+    pub errors: u32,
+}

@@ -5,6 +5,8 @@ use crate::browser;
 use crate::components::{text, texts, use_lang, use_store};
 use crate::domain::dates::format_waiting;
 use crate::domain::status::OrderStatus;
+use crate::domain::wait::{message, WaitMessage};
+use crate::university::Wait;
 
 /// While an order is on its way: that the status updates itself, when it was
 /// last checked, how long the student has waited, and a manual check.
@@ -31,12 +33,24 @@ pub fn StatusCheck(#[prop(into)] order: Signal<OrderSummary>) -> impl IntoView {
         now.get()
             .map(|now| format_waiting(now.wall_clock_seconds() - since, lang.get()))
     };
+    // The wait measured at this university now, when the gateway has it.
+    let wait = use_context::<Wait>();
+    let usual = move || {
+        let t = texts(lang);
+        match message(wait.and_then(|w| w.now.get()).as_ref()) {
+            WaitMessage::Generic => t.usually_minutes.to_owned(),
+            WaitMessage::About { minutes } => {
+                format!("{} {minutes}\u{a0}{}", t.usually_now.0, t.usually_now.1)
+            }
+            WaitMessage::MinistryProblems => t.ministry_problems.to_owned(),
+        }
+    };
     view! {
         <div class="mlg-check" data-test="status-check">
             <p class="mlg-hint">{text(lang, |t| t.auto_updates)}</p>
             <Show when=move || working.get()>
                 <p class="mlg-hint" data-test="waiting">
-                    {text(lang, |t| t.usually_minutes)} " "
+                    <span data-test="usual-wait">{usual}</span> " "
                     {move || waited().map(|w| format!("{} {w}", texts(lang).waiting_for))}
                 </p>
             </Show>

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use mcard_common::poland_time;
 use serde::{Deserialize, Deserializer};
 
 use crate::i18n::Lang;
@@ -87,51 +88,20 @@ impl Date {
 
     /// Days since 1970-01-01 (proleptic Gregorian calendar).
     pub fn days_since_epoch(&self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let (y, m, d) = (
+        poland_time::days_from_civil(
             i64::from(self.year),
             i64::from(self.month),
             i64::from(self.day),
-        );
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        )
     }
 
-    /// The date `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
+    /// The date `days` after 1970-01-01.
     pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        let (year, month, day) = poland_time::civil_from_days(days);
         Date {
             year: year.clamp(0, 9_999) as u16,
             month,
             day,
-        }
-    }
-
-    /// The last Sunday of `month` in `year`.
-    fn last_sunday(year: u16, month: u8) -> Date {
-        let last = Date {
-            year,
-            month,
-            day: days_in_month(year, month),
-        };
-        // 1970-01-01 was a Thursday: day 0 is weekday 4 (Sunday = 0).
-        let weekday = (last.days_since_epoch() + 4).rem_euclid(7);
-        Date {
-            day: last.day - weekday as u8,
-            ..last
         }
     }
 }
@@ -183,26 +153,18 @@ impl DateTime {
         }
     }
 
-    /// The wall clock in Poland at `unix_seconds` (UTC): CET, or CEST from
-    /// the last Sunday of March to the last Sunday of October, each change
-    /// at 01:00 UTC (the EU's rule since 1996). Plain arithmetic instead of
-    /// the browser's `Intl` time zones, whose first use costs tens of
-    /// milliseconds just when the first status is drawn.
+    /// The wall clock in Poland at `unix_seconds` (UTC), by
+    /// `mcard_common::poland_time` (plain arithmetic, not the browser's
+    /// `Intl`, whose first use costs tens of milliseconds just when the
+    /// first status is drawn).
     pub fn in_poland(unix_seconds: i64) -> DateTime {
-        DateTime::from_wall_clock_seconds(unix_seconds + poland_offset_seconds(unix_seconds))
+        DateTime::from_wall_clock_seconds(poland_time::wall_from_unix(unix_seconds))
     }
 
-    /// The moment (Unix seconds, UTC) this Polish wall clock stands for.
-    /// In the hour that repeats when summer time ends, the first (summer)
-    /// one; a time skipped when it begins counts as the hour before it.
+    /// The moment (Unix seconds, UTC) this Polish wall clock stands for
+    /// (the first of a repeated hour).
     pub fn poland_to_unix_seconds(&self) -> i64 {
-        let wall = self.wall_clock_seconds();
-        let summer = wall - 7_200;
-        if poland_offset_seconds(summer) == 7_200 {
-            summer
-        } else {
-            wall - 3_600
-        }
+        poland_time::unix_from_wall(self.wall_clock_seconds())
     }
 
     /// Seconds since 1970-01-01 00:00:00 of the same wall clock (no time zone).
@@ -211,17 +173,6 @@ impl DateTime {
             + i64::from(self.hour) * 3_600
             + i64::from(self.minute) * 60
             + i64::from(self.second)
-    }
-}
-
-/// Poland's offset from UTC at `unix_seconds`: 2 h in summer time, else 1 h.
-pub fn poland_offset_seconds(unix_seconds: i64) -> i64 {
-    let year = DateTime::from_wall_clock_seconds(unix_seconds).date.year;
-    let change = |month| Date::last_sunday(year, month).days_since_epoch() * 86_400 + 3_600;
-    if (change(3)..change(10)).contains(&unix_seconds) {
-        7_200
-    } else {
-        3_600
     }
 }
 
@@ -347,31 +298,6 @@ mod tests {
         assert_eq!(back("2025-10-26 03:30:00"), utc("2025-10-26 02:30:00"));
         assert_eq!(back("2025-03-30 02:30:00"), utc("2025-03-30 01:30:00"));
         assert_eq!(back("2025-09-03 22:18:00"), utc("2025-09-03 20:18:00"));
-    }
-
-    proptest::proptest! {
-        /// The same wall clock as the IANA time zone database's Europe/Warsaw,
-        /// at any moment from 2000 to 2100, and back.
-        #[test]
-        fn polish_time_agrees_with_the_time_zone_database(unix in 946_684_800i64..4_102_444_800) {
-            use chrono::TimeZone;
-            let expected = chrono_tz::Europe::Warsaw
-                .timestamp_opt(unix, 0)
-                .unwrap()
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string();
-            let ours = DateTime::in_poland(unix);
-            proptest::prop_assert_eq!(ours.to_string(), expected);
-            let back = ours.poland_to_unix_seconds();
-            proptest::prop_assert!(back == unix || back == unix - 3_600, "{} {}", unix, back);
-        }
-
-        #[test]
-        fn days_go_there_and_back(days in -1_000_000i64..1_000_000) {
-            let date = Date::from_days_since_epoch(days);
-            proptest::prop_assume!(date.year > 0 && date.year < 9_999);
-            proptest::prop_assert_eq!(date.days_since_epoch(), days);
-        }
     }
 
     #[test]

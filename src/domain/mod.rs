@@ -8,3 +8,4 @@ pub mod overview;
 pub mod polling;
 pub mod push;
 pub mod status;
+pub mod wait;

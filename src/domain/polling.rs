@@ -23,6 +23,12 @@ pub struct PollInput {
     /// A fixed interval instead of the schedule's, for benchmarks
     /// (`data-poll-interval-ms`).
     pub interval_override_ms: Option<u32>,
+    /// How long ago the newest order was placed (from its `order_date`,
+    /// USOS's Polish time): a page opened on an old order knows it.
+    pub order_age_s: Option<u64>,
+    /// The gateway watches this order for a push with the page closed: a
+    /// hidden tab need not check, the push will call the student back.
+    pub push_on: bool,
 }
 
 impl PollInput {
@@ -36,12 +42,24 @@ impl PollInput {
             online: true,
             jitter_permille: 500,
             interval_override_ms: None,
+            order_age_s: None,
+            push_on: false,
         }
     }
 }
 
-/// How often an order is checked while the university or ministry works on it.
+/// How often an order is checked while the university or ministry works on
+/// it, for its first [`EAGER_FOR_S`]: most orders are ready within minutes.
 pub const WORKING_INTERVAL_MS: u32 = 5_000;
+/// How long an order is checked every [`WORKING_INTERVAL_MS`].
+pub const EAGER_FOR_S: u64 = 5 * 60;
+/// From this age on, an order still on its way is checked once a minute: the
+/// ministry is slow (its queue after 1 October), and every open page asking
+/// every 5 s would cost the university's USOS thousands of requests a
+/// second for nothing.
+pub const PATIENT_FROM_S: u64 = 30 * 60;
+/// How often an old order is checked.
+pub const PATIENT_INTERVAL_MS: u32 = 60_000;
 /// How often a ready order is checked while the student adds it in mObywatel.
 pub const READY_INTERVAL_MS: u32 = 5_000;
 /// How often a hidden tab checks an order that is on its way, so that the
@@ -52,6 +70,24 @@ pub const FIRST_RETRY_MS: u32 = 2_000;
 /// Retries never wait longer than this.
 pub const MAX_RETRY_MS: u32 = 60_000;
 
+/// How often an order on its way is checked at `age_s` (unknown: as a new
+/// one): every 5 s for its first 5 minutes, then less and less often,
+/// linearly up to once a minute at 30 minutes, and once a minute after.
+/// A 5-minute order costs 60 requests; an hour's, about 160; three hours',
+/// about 280.
+pub fn working_interval_ms(age_s: Option<u64>) -> u32 {
+    let age = age_s.unwrap_or(0);
+    if age <= EAGER_FOR_S {
+        return WORKING_INTERVAL_MS;
+    }
+    if age >= PATIENT_FROM_S {
+        return PATIENT_INTERVAL_MS;
+    }
+    let along = (age - EAGER_FOR_S) as f64 / (PATIENT_FROM_S - EAGER_FOR_S) as f64;
+    let span = f64::from(PATIENT_INTERVAL_MS - WORKING_INTERVAL_MS);
+    WORKING_INTERVAL_MS + (span * along).round() as u32
+}
+
 /// Milliseconds until the next automatic check, or `None` for no automatic
 /// check (the browser is offline, nothing is expected to change, or the tab
 /// is hidden and nothing it could call the student back for is expected).
@@ -60,12 +96,20 @@ pub fn next_poll_ms(input: &PollInput) -> Option<u32> {
     if !input.online {
         return None;
     }
+    let asked = input.retry_after_s.map_or(0, |s| s.saturating_mul(1000));
     if !input.visible {
         // Failures wait for the student to come back: a hidden tab never
-        // retries against a struggling USOS.
+        // retries against a struggling USOS. With push on, the push calls
+        // the student back: a hidden tab asks nothing.
         return match input.status {
-            Some(OrderStatus::Pending | OrderStatus::InProgress) if input.failures == 0 => {
-                Some(HIDDEN_INTERVAL_MS)
+            Some(OrderStatus::Pending | OrderStatus::InProgress)
+                if input.failures == 0 && !input.push_on =>
+            {
+                Some(
+                    HIDDEN_INTERVAL_MS
+                        .max(working_interval_ms(input.order_age_s))
+                        .max(asked),
+                )
             }
             _ => None,
         };
@@ -77,15 +121,16 @@ pub fn next_poll_ms(input: &PollInput) -> Option<u32> {
             .min(MAX_RETRY_MS);
         // Full jitter in the upper half: between half and all of the backoff.
         let jittered = backoff / 2 + backoff / 2 * input.jitter_permille.min(999) / 1000;
-        let asked = input.retry_after_s.map_or(0, |s| s.saturating_mul(1000));
         return Some(jittered.max(asked).max(FIRST_RETRY_MS / 2));
     }
     let interval = match input.status.as_ref()? {
-        OrderStatus::Pending | OrderStatus::InProgress => WORKING_INTERVAL_MS,
+        OrderStatus::Pending | OrderStatus::InProgress => working_interval_ms(input.order_age_s),
         OrderStatus::Ready => READY_INTERVAL_MS,
         _ => return None,
     };
-    Some(input.interval_override_ms.unwrap_or(interval))
+    // The gateway may ask for patience (`Retry-After` on an answer) when
+    // the university's USOS is near its limit.
+    Some(input.interval_override_ms.unwrap_or(interval).max(asked))
 }
 
 #[cfg(test)]
@@ -190,6 +235,77 @@ mod tests {
         assert_eq!(next_poll_ms(&i), Some(20));
         i.status = Some(OrderStatus::Cancelled);
         assert_eq!(next_poll_ms(&i), None);
+    }
+
+    #[test]
+    fn an_older_order_is_checked_less_often_down_to_once_a_minute() {
+        let at = |age: u64| {
+            let mut i = input(Some(OrderStatus::InProgress));
+            i.order_age_s = Some(age);
+            next_poll_ms(&i).unwrap()
+        };
+        assert_eq!(at(0), 5_000);
+        assert_eq!(at(300), 5_000);
+        assert!(at(301) > 5_000);
+        assert_eq!(at(1_050), 32_500);
+        assert_eq!(at(1_800), 60_000);
+        assert_eq!(at(3 * 3_600), 60_000);
+        let mut previous = 0;
+        for age in (0..4_000).step_by(17) {
+            assert!(at(age) >= previous, "never more often as it ages");
+            previous = at(age);
+        }
+        // A ready order is being collected: every 5 s, whatever its age.
+        let mut ready = input(Some(OrderStatus::Ready));
+        ready.order_age_s = Some(5 * 3_600);
+        assert_eq!(next_poll_ms(&ready), Some(READY_INTERVAL_MS));
+    }
+
+    /// What an order costs in requests, checked from its placing until it
+    /// is ready after `minutes`, with the tab visible throughout.
+    fn requests_for(minutes: u64) -> u32 {
+        let (mut t_ms, mut requests) = (0u64, 1u32);
+        while t_ms < minutes * 60_000 {
+            let mut i = input(Some(OrderStatus::InProgress));
+            i.order_age_s = Some(t_ms / 1000);
+            t_ms += u64::from(next_poll_ms(&i).unwrap());
+            requests += 1;
+        }
+        requests
+    }
+
+    #[test]
+    fn a_three_hour_order_costs_at_most_300_requests() {
+        assert_eq!(requests_for(5), 61);
+        assert!(
+            (150..170).contains(&requests_for(60)),
+            "{}",
+            requests_for(60)
+        );
+        assert!(requests_for(180) <= 300, "{}", requests_for(180));
+    }
+
+    #[test]
+    fn with_push_on_a_hidden_tab_asks_nothing() {
+        let mut i = input(Some(OrderStatus::InProgress));
+        i.visible = false;
+        assert_eq!(next_poll_ms(&i), Some(HIDDEN_INTERVAL_MS));
+        i.order_age_s = Some(3_600);
+        assert_eq!(next_poll_ms(&i), Some(PATIENT_INTERVAL_MS));
+        i.push_on = true;
+        assert_eq!(next_poll_ms(&i), None);
+        // Visible again: it checks as ever.
+        i.visible = true;
+        assert_eq!(next_poll_ms(&i), Some(PATIENT_INTERVAL_MS));
+    }
+
+    #[test]
+    fn retry_after_on_an_answer_means_patience_too() {
+        let mut i = input(Some(OrderStatus::Pending));
+        i.retry_after_s = Some(30);
+        assert_eq!(next_poll_ms(&i), Some(30_000));
+        i.visible = false;
+        assert_eq!(next_poll_ms(&i), Some(30_000));
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub const TEXTS: Texts = Texts {
     last_checked: "Last checked:",
     auto_updates: "The status updates by itself — no need to click anything.",
     usually_minutes: "This usually takes a few minutes.",
+    usually_now: ("Right now this usually takes about", "min."),
+    ministry_problems: "The ministry's service that issues mLegitymacja has problems right now: some orders end in “Error”. If yours does, order your mLegitymacja again a little later.",
     waiting_for: "Waiting for:",
     card_data: "mLegitymacja details",
     cancel_order: "Cancel order",

@@ -275,6 +275,9 @@ pub struct Texts {
     pub last_checked: &'static str,
     pub auto_updates: &'static str,
     pub usually_minutes: &'static str,
+    /// Around the measured minutes: "Teraz zwykle trwa to około" N "min.".
+    pub usually_now: (&'static str, &'static str),
+    pub ministry_problems: &'static str,
     pub waiting_for: &'static str,
     pub card_data: &'static str,
     pub cancel_order: &'static str,

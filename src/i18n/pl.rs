@@ -59,6 +59,8 @@ pub const TEXTS: Texts = Texts {
     last_checked: "Ostatnie sprawdzenie:",
     auto_updates: "Status odświeża się sam — nie musisz nic klikać.",
     usually_minutes: "Zazwyczaj trwa to kilka minut.",
+    usually_now: ("Teraz zwykle trwa to około", "min."),
+    ministry_problems: "Usługa ministerstwa, która wydaje mLegitymacje, ma teraz problemy: część zamówień kończy się statusem „Błąd”. Jeśli tak stanie się z Twoim, zamów mLegitymację ponownie za jakiś czas.",
     waiting_for: "Czekasz od:",
     card_data: "Dane mLegitymacji",
     cancel_order: "Anuluj zamówienie",

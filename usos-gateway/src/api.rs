@@ -16,6 +16,7 @@ use crate::installation::Place;
 use crate::limits::Refused;
 use crate::log::{ServedFor, UpstreamStatus};
 use crate::state::{names_another, AppState};
+use crate::upstream::answer_kind;
 
 /// Forwards one call, or refuses it in USOS's error shape.
 pub async fn forward(
@@ -95,6 +96,13 @@ pub async fn forward(
     state
         .metrics
         .upstream_took(target.path, installation.label, started.elapsed());
+    state
+        .metrics
+        .usos_answered(installation.label, target.path, answer_kind(&answer));
+    // Near the university's limit, the widget is asked to check its
+    // order's status less often (it honours `Retry-After` on any answer).
+    let patience = (method == Method::GET && installation.upstream.nearly_full())
+        .then(|| HeaderValue::from_static(PATIENCE_SECONDS));
     if let Ok(answer) = &answer {
         if answer.status.is_success() {
             if target.path == "services/cards/make_mcard_order" {
@@ -102,6 +110,9 @@ pub async fn forward(
             }
             if let Some(query) = &cache_key {
                 installation.cache.put(query, answer.body.clone());
+            }
+            if target.needs_student && method == Method::GET {
+                state.note_answer(&installation, target.path, &answer.body);
             }
         }
     }
@@ -116,7 +127,8 @@ pub async fn forward(
         }
         Ok(answer) => {
             let status = answer.status;
-            let mut response = json_answer(status, answer.body, answer.retry_after);
+            let retry_after = answer.retry_after.or(patience);
+            let mut response = json_answer(status, answer.body, retry_after);
             response
                 .extensions_mut()
                 .insert(UpstreamStatus(status.as_u16()));
@@ -126,6 +138,10 @@ pub async fn forward(
     };
     served.mark(response)
 }
+
+/// How long a widget is asked to wait before checking again, in seconds,
+/// when its university's places for calls are nearly all taken.
+const PATIENCE_SECONDS: &str = "30";
 
 /// USOS's JSON answer as the browser gets it.
 fn json_answer(status: StatusCode, body: Bytes, retry_after: Option<HeaderValue>) -> Response {

@@ -59,6 +59,16 @@ pub struct Options {
     /// With one installation: the help contact's e-mail.
     #[arg(long, env = "USOS_GATEWAY_HELP_EMAIL", value_name = "ADDRESS")]
     pub help_email: Option<String>,
+    /// How the log is written: `text`, one readable line per event, or
+    /// `json`, one JSON object per line (the same fields) for a log system.
+    #[arg(
+        long,
+        env = "USOS_GATEWAY_LOG_FORMAT",
+        default_value = "text",
+        value_parser = ["text", "json"],
+        value_name = "FORMAT"
+    )]
+    pub log_format: String,
     /// Where to listen.
     #[arg(long, env = "USOS_GATEWAY_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,

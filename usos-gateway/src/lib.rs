@@ -16,6 +16,7 @@ pub mod forward;
 pub mod import;
 pub mod installation;
 pub mod installations_file;
+pub mod journey;
 pub mod limits;
 pub mod log;
 pub mod metrics;

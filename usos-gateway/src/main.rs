@@ -44,6 +44,7 @@ async fn main() -> ExitCode {
             }
         };
     }
+    let json_log = options.log_format == "json";
     let config = match Config::from_options(options) {
         Ok(config) => config,
         Err(line) => {
@@ -51,14 +52,24 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("USOS_GATEWAY_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("USOS_GATEWAY_LOG")
+        .unwrap_or_else(|_| "info".into());
+    if json_log {
+        // The same events and fields as the text lines, one JSON object
+        // per line; nothing secret in either.
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_target(false)
+            .with_current_span(false)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init();
+    }
     if config.session_key.is_none() {
         tracing::warn!(
             "no --session-key-file: a random key for this process; every student is signed out when it restarts, and copies behind a load balancer cannot share sessions"

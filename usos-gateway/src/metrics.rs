@@ -51,6 +51,32 @@ pub struct OutcomeLabels {
     pub installation: &'static str,
 }
 
+/// A USOS answer, as the IT team reads it.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct AnswerLabels {
+    pub installation: &'static str,
+    /// `cards/mcard`, `apisrv/installation`, …
+    pub method: &'static str,
+    /// `success`, `usos_error` (an error in USOS's shape, not 429/5xx),
+    /// `busy` (429 or 5xx), `timeout`, `unreachable`.
+    pub answer: &'static str,
+}
+
+/// An order's status change, over the contract's statuses (and `other`).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ChangeLabels {
+    pub installation: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+}
+
+/// The buckets of an order's journey, in seconds: from a minute to six
+/// hours, finest around the half hour where the ministry-slow alert looks.
+const JOURNEY_BUCKETS: [f64; 13] = [
+    60.0, 120.0, 300.0, 600.0, 900.0, 1_200.0, 1_800.0, 2_700.0, 3_600.0, 5_400.0, 7_200.0,
+    10_800.0, 21_600.0,
+];
+
 /// Just the installation.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct InstallationLabels {
@@ -80,6 +106,18 @@ pub struct Metrics {
     pub installation_up: Family<InstallationLabels, Gauge>,
     /// What it answered: 1 `mcards_support: true`, 0 false, -1 not known.
     pub installation_mcards_support: Family<InstallationLabels, Gauge>,
+    /// Every answer (or none) from an installation's USOS, by method.
+    pub usos_answers: Family<AnswerLabels, Counter>,
+    /// Orders' status changes seen, each counted once across copies.
+    pub order_status_changes: Family<ChangeLabels, Counter>,
+    /// From `order_date` to "Do odbioru", for orders seen becoming ready.
+    pub order_ready_seconds: Family<InstallationLabels, Histogram>,
+    /// From `order_date` to "Błąd", for orders seen failing.
+    pub order_error_seconds: Family<InstallationLabels, Histogram>,
+    /// 1 while the watches' database answers, else 0 (absent without push).
+    pub database_up: Gauge,
+    /// Watches due more than a minute ago and not taken: the watcher lags.
+    pub watches_overdue: Family<InstallationLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -166,7 +204,55 @@ impl Default for Metrics {
             "What the installation last answered as mcards_support: 1 true, 0 false, -1 not known",
             installation_mcards_support.clone(),
         );
+        let usos_answers = Family::<AnswerLabels, Counter>::default();
+        registry.register(
+            "usos_answers",
+            "Answers from an installation's USOS to the gateway's calls (forwarded, the watcher's, the checks), by method and kind: success, usos_error, busy (429 or 5xx), timeout, unreachable",
+            usos_answers.clone(),
+        );
+        let order_status_changes = Family::<ChangeLabels, Counter>::default();
+        registry.register(
+            "order_status_changes",
+            "Status changes of mLegitymacja orders seen in USOS's answers, each counted once",
+            order_status_changes.clone(),
+        );
+        let order_ready_seconds =
+            Family::<InstallationLabels, Histogram>::new_with_constructor(|| {
+                Histogram::new(JOURNEY_BUCKETS)
+            });
+        registry.register(
+            "order_ready_seconds",
+            "Time from an order's order_date to its status Do odbioru (ready), for orders seen becoming ready",
+            order_ready_seconds.clone(),
+        );
+        let order_error_seconds =
+            Family::<InstallationLabels, Histogram>::new_with_constructor(|| {
+                Histogram::new(JOURNEY_BUCKETS)
+            });
+        registry.register(
+            "order_error_seconds",
+            "Time from an order's order_date to its status Błąd (error), for orders seen failing",
+            order_error_seconds.clone(),
+        );
+        let database_up = Gauge::default();
+        registry.register(
+            "database_up",
+            "1 while the watches' database answers, else 0",
+            database_up.clone(),
+        );
+        let watches_overdue = Family::<InstallationLabels, Gauge>::default();
+        registry.register(
+            "watches_overdue",
+            "Watches due for a read more than a minute ago and not yet taken",
+            watches_overdue.clone(),
+        );
         Metrics {
+            usos_answers,
+            order_status_changes,
+            order_ready_seconds,
+            order_error_seconds,
+            database_up,
+            watches_overdue,
             lease_query_seconds,
             watches_active,
             pushes,
@@ -186,12 +272,12 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    /// The text exposition format.
+    /// Prometheus's classic text format (`text/plain; version=0.0.4`).
     pub fn render(&self) -> String {
         let mut text = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut text, &self.registry);
-        text
+        classic(&text)
     }
 
     pub fn count_request(&self, path: &str, status: u16, installation: &'static str) {
@@ -273,6 +359,118 @@ impl Metrics {
             .observe(took.as_secs_f64());
     }
 
+    /// Makes `installation`'s series exist, at zero, before anything
+    /// happens there: a counter that first appears after a scrape with
+    /// its first events already in it would hide them from `rate()` and
+    /// `increase()`, and a panel or an alert would see nothing.
+    pub fn initialize(&self, installation: &'static str) {
+        let labels = InstallationLabels { installation };
+        for family in [
+            &self.orders_placed,
+            &self.sign_ins,
+            &self.installation_cache_hits,
+        ] {
+            let _ = family.get_or_create(&labels);
+        }
+        for histogram in [
+            &self.order_ready_seconds,
+            &self.order_error_seconds,
+            &self.push_delay_seconds,
+        ] {
+            let _ = histogram.get_or_create(&labels);
+        }
+        let _ = self.watches_active.get_or_create(&labels);
+        let _ = self.watches_overdue.get_or_create(&labels);
+        for outcome in ["accepted", "gone", "busy", "refused", "unreachable"] {
+            Metrics::count_zero(&self.pushes, outcome, installation);
+        }
+        for outcome in ["ok", "failed", "unauthorized", "refused"] {
+            Metrics::count_zero(&self.watcher_usos_calls, outcome, installation);
+        }
+        for limit in ["session", "upstream"] {
+            let _ = self.rate_limited.get_or_create(&LimitLabels {
+                limit,
+                installation,
+            });
+        }
+        for path in [
+            "services/apisrv/installation",
+            "services/cards/mcard",
+            "services/cards/mcard_order",
+            "services/cards/make_mcard_order",
+            "services/cards/revoke_mcard",
+        ] {
+            for answer in ["success", "usos_error", "busy", "timeout", "unreachable"] {
+                let _ = self.usos_answers.get_or_create(&AnswerLabels {
+                    installation,
+                    method: method_of(path),
+                    answer,
+                });
+            }
+        }
+        for (from, to) in [
+            ("pending", "in_progress"),
+            ("in_progress", "ready"),
+            ("in_progress", "error"),
+            ("ready", "received"),
+        ] {
+            let _ = self.order_status_changes.get_or_create(&ChangeLabels {
+                installation,
+                from,
+                to,
+            });
+        }
+    }
+
+    fn count_zero(
+        family: &Family<OutcomeLabels, Counter>,
+        outcome: &'static str,
+        installation: &'static str,
+    ) {
+        let _ = family.get_or_create(&OutcomeLabels {
+            outcome,
+            installation,
+        });
+    }
+
+    /// One answer (or none) from an installation's USOS.
+    pub fn usos_answered(&self, installation: &'static str, path: &str, answer: &'static str) {
+        self.usos_answers
+            .get_or_create(&AnswerLabels {
+                installation,
+                method: method_of(path),
+                answer,
+            })
+            .inc();
+    }
+
+    /// One order's status change, seen once.
+    /// An order's status change this copy counted, and how long it took
+    /// when it reached "Do odbioru" or "Błąd".
+    pub fn journey(&self, installation: &'static str, change: &crate::journey::Change) {
+        self.status_changed(installation, change.from, change.to);
+        if let Some(after) = change.outcome_after_s {
+            let histogram = if change.to == "ready" {
+                &self.order_ready_seconds
+            } else {
+                &self.order_error_seconds
+            };
+            histogram
+                .get_or_create(&InstallationLabels { installation })
+                .observe(after as f64);
+        }
+    }
+
+    fn status_changed(&self, installation: &'static str, from: &'static str, to: &'static str) {
+        self.order_status_changes
+            .get_or_create(&ChangeLabels {
+                installation,
+                from,
+                to,
+            })
+            .inc();
+    }
+
     /// What an installation answered to the gateway's check.
     pub fn installation_checked(&self, installation: &'static str, support: Support) {
         let labels = InstallationLabels { installation };
@@ -292,6 +490,35 @@ impl Metrics {
     }
 }
 
+/// OpenMetrics text, as prometheus-client writes it, in the classic text
+/// format, which Prometheus scrapes as well and `promtool check metrics`
+/// and most other tools read: a counter's family is named with its
+/// `_total` in `# HELP` and `# TYPE`, and there is no `# EOF`. (The crate
+/// writes only OpenMetrics; for the three kinds used here, counters,
+/// gauges and histograms, these are the only differences.)
+pub fn classic(openmetrics: &str) -> String {
+    let counters: Vec<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE ")?.strip_suffix(" counter"))
+        .collect();
+    let mut text = String::with_capacity(openmetrics.len() + counters.len() * 12);
+    for line in openmetrics.lines() {
+        if line == "# EOF" {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, after) = rest.split_once(' ')?;
+            counters
+                .contains(&name)
+                .then(|| format!("{prefix}{name}_total {after}"))
+        });
+        text.push_str(renamed.as_deref().unwrap_or(line));
+        text.push('\n');
+    }
+    text
+}
+
 /// A bounded set of route names, so that a scanner cannot grow the label set.
 fn route_of(path: &str) -> &'static str {
     match path {
@@ -308,6 +535,7 @@ fn route_of(path: &str) -> &'static str {
         "/metrics" => "metrics",
         "/installations" => "installations",
         "/installation" => "installation",
+        "/wait" => "wait",
         "/push/key" => "push/key",
         "/push/subscriptions" => "push/subscriptions",
         other if other.starts_with("/services/") => "services/other",
@@ -344,5 +572,9 @@ mod tests {
         assert!(text.contains("usos_gateway_installation_up{installation=\"pg\"} 1"));
         assert!(text.contains("usos_gateway_installation_mcards_support{installation=\"pg\"} 0"));
         assert!(!text.contains("secret") && !text.contains("passwd"));
+        // The classic format: a counter's family is named with `_total`.
+        assert!(text.contains("# TYPE usos_gateway_requests_total counter"));
+        assert!(text.contains("# TYPE usos_gateway_upstream_seconds histogram"));
+        assert!(!text.contains("# EOF"));
     }
 }

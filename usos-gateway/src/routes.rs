@@ -45,6 +45,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/installations", get(installations))
         .route("/installation", get(installation))
+        .route("/wait", get(wait))
         .route("/push/key", get(crate::push::handlers::key))
         .merge(state_changing)
         .with_state(state.clone());
@@ -154,6 +155,40 @@ async fn installation(
     response
 }
 
+/// `GET /wait`: how long orders took at the page's university over the last
+/// hour, from being placed to "Do odbioru" (median, 90th percentile, how
+/// many), and how many ended in "Błąd" — for the widget's "Teraz zwykle
+/// trwa to około N min". Nothing in it is of any one student; cacheable for
+/// a minute (privately on the shared address, where it follows the session).
+async fn wait(
+    State(state): State<AppState>,
+    jar: PrivateCookieJar,
+    headers: HeaderMap,
+) -> Response {
+    let place = state.place(&headers);
+    let installation = match &place {
+        Place::Own(installation) => installation.clone(),
+        Place::Shared => match state.student(&jar, &headers, &place) {
+            Ok(student) => student.installation,
+            Err(_) => return GatewayError::ChooseInstallation.into_response(),
+        },
+    };
+    let now = crate::session::now_s() as i64;
+    let wait = state.journeys.wait_now(installation.label, now).await;
+    let mut body = json!(wait);
+    body["installation"] = json!(installation.id);
+    let mut response =
+        ServedFor(installation.label).mark(usos_json(StatusCode::OK, body.to_string()));
+    let cache = match place {
+        Place::Own(_) => "public, max-age=60",
+        Place::Shared => "private, max-age=60",
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
 /// Prometheus's text format. For the monitoring system: a proxy in front
 /// should not pass `/metrics` to the internet (it holds no secret, but it is
 /// nobody else's business).
@@ -161,7 +196,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(
             header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            "text/plain; version=0.0.4; charset=utf-8",
         )],
         state.metrics.render(),
     )

@@ -2,7 +2,7 @@
 //! keys, the limits, the metrics and push. Handlers import it; the router
 //! imports the handlers; nothing imports the router.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, Weak};
 
 use axum::extract::FromRef;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -13,6 +13,7 @@ use crate::config::{Config, PushConfig};
 use crate::error::GatewayError;
 use crate::installation::{Defaults, Installation, Installations, Place};
 use crate::installations_file::InstallationSettings;
+use crate::journey::{self, Journeys};
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::push::send::Sender;
@@ -40,7 +41,16 @@ pub struct Shared {
     pub shared_csp: HeaderValue,
     /// Web Push and its watches, when offered (`--vapid-key-file`).
     pub push: Option<Push>,
+    /// The orders' journeys: status changes, and the wait now.
+    pub journeys: Journeys,
+    /// What answers showed of orders, in the order they came, to one task
+    /// that notes them (see [`AppState::note_answer`]).
+    sightings: tokio::sync::mpsc::Sender<(&'static str, journey::Sighting)>,
 }
+
+/// How many sightings may wait to be noted; beyond, new ones are dropped
+/// (a rush the database cannot follow loses a few changes, not memory).
+const SIGHTINGS_WAITING: usize = 10_000;
 
 impl std::ops::Deref for AppState {
     type Target = Shared;
@@ -89,6 +99,10 @@ impl AppState {
             .previous_session_key
             .as_ref()
             .map(|bytes| Key::from(bytes.expose_secret()));
+        let journeys = Journeys::new(
+            push.as_ref().map(|(_, store)| store.clone()),
+            derive_key(key.master(), b"order keys v1"),
+        );
         let push = match push {
             None => None,
             Some((push_config, store)) => Some(Push {
@@ -101,16 +115,25 @@ impl AppState {
                 lease: push_config.lease,
             }),
         };
-        Ok(AppState(Arc::new(Shared {
+        let metrics = Metrics::default();
+        for installation in installations.all() {
+            metrics.initialize(installation.label);
+        }
+        let (sightings, waiting) = tokio::sync::mpsc::channel(SIGHTINGS_WAITING);
+        let shared = Arc::new(Shared {
+            sightings,
             push,
             limits: Limits::default(),
-            metrics: Metrics::default(),
+            metrics,
             installations: RwLock::new(Arc::new(installations)),
             shared_csp,
+            journeys,
             previous_key,
             config,
             key,
-        })))
+        });
+        tokio::spawn(note_sightings(Arc::downgrade(&shared), waiting));
+        Ok(AppState(shared))
     }
 
     /// The installations served now.
@@ -130,6 +153,9 @@ impl AppState {
         };
         let settings = crate::installations_file::read(path)?;
         let installations = build_installations(&self.config, settings)?;
+        for installation in installations.all() {
+            self.metrics.initialize(installation.label);
+        }
         let count = installations.all().len();
         *self
             .installations
@@ -227,6 +253,18 @@ impl AppState {
         });
     }
 
+    /// Notes what an answer of `installation`'s USOS to `method` shows of
+    /// the newest order: its status change (counted once across copies),
+    /// and, reaching "Do odbioru" or "Błąd", how long it took. The answer
+    /// is read here; the rest is done by one task, in the order the answers
+    /// came, after the student has theirs — so that two answers about one
+    /// order are never noted the wrong way round.
+    pub fn note_answer(&self, installation: &Installation, method: &str, body: &[u8]) {
+        if let Some(sighting) = journey::newest_order(method, body, &installation.status_codes) {
+            let _ = self.sightings.try_send((installation.label, sighting));
+        }
+    }
+
     /// Asks each installation now; one that does not answer stops none of the others.
     pub async fn check_installations(&self) {
         let installations = self.installations();
@@ -242,6 +280,15 @@ impl AppState {
                 .installation_checked(installation.label, support);
         }
     }
+}
+
+/// 32 bytes for `purpose`, derived from the session key.
+fn derive_key(master: &[u8], purpose: &[u8]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    // 32 bytes: always within HKDF-SHA256's limit.
+    let _ =
+        hkdf::Hkdf::<sha2::Sha256>::new(Some(b"usos-gateway"), master).expand(purpose, &mut key);
+    key
 }
 
 /// Push's settings with its opened database.
@@ -269,4 +316,20 @@ fn build_installations(
 pub fn names_another(args: &[(String, String)], installation: &Installation) -> bool {
     args.iter()
         .any(|(name, value)| name == "installation" && value != &installation.id)
+}
+
+/// Notes each sighting in turn, until the state is gone.
+async fn note_sightings(
+    state: Weak<Shared>,
+    mut waiting: tokio::sync::mpsc::Receiver<(&'static str, journey::Sighting)>,
+) {
+    while let Some((installation, sighting)) = waiting.recv().await {
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        let now = crate::session::now_s() as i64;
+        if let Some(change) = state.journeys.saw(installation, &sighting, now).await {
+            state.metrics.journey(installation, &change);
+        }
+    }
 }

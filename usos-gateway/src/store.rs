@@ -397,6 +397,139 @@ impl Store {
             .collect()
     }
 
+    /// Notes an order's status (journey.rs): the status it had before, when
+    /// this write is the one that changed it (`None` for the first sight,
+    /// no change, a late answer behind the status noted, or a change
+    /// another copy wrote first).
+    pub async fn record_status(
+        &self,
+        installation: &str,
+        order_key: &str,
+        status: &str,
+        ordered_at: i64,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let first = sqlx::query(
+            "INSERT INTO order_statuses (installation, order_key, status, ordered_at, changed_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (installation, order_key) DO NOTHING",
+        )
+        .bind(installation)
+        .bind(order_key)
+        .bind(status)
+        .bind(ordered_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        if first.rows_affected() == 1 {
+            return Ok(None);
+        }
+        let before: String = sqlx::query(
+            "SELECT status FROM order_statuses WHERE installation = $1 AND order_key = $2",
+        )
+        .bind(installation)
+        .bind(order_key)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("status")?;
+        if !crate::journey::moves_on(&before, status) {
+            return Ok(None);
+        }
+        // Only the copy whose write finds the status it read counts the
+        // change: two copies seeing one change both try, one wins.
+        let changed = sqlx::query(
+            "UPDATE order_statuses SET status = $3, changed_at = $4 \
+             WHERE installation = $1 AND order_key = $2 AND status = $5",
+        )
+        .bind(installation)
+        .bind(order_key)
+        .bind(status)
+        .bind(now)
+        .bind(&before)
+        .execute(&self.pool)
+        .await?;
+        Ok((changed.rows_affected() == 1).then_some(before))
+    }
+
+    /// An order reached an outcome (ready or error) after `wait_s` seconds.
+    pub async fn record_outcome(
+        &self,
+        installation: &str,
+        ended_at: i64,
+        outcome: &str,
+        wait_s: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO order_outcomes (installation, ended_at, outcome, wait_s) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(installation)
+        .bind(ended_at)
+        .bind(outcome)
+        .bind(wait_s)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The outcomes of `installation` since `since`: (ended_at, outcome, wait_s).
+    pub async fn outcomes_since(
+        &self,
+        installation: &str,
+        since: i64,
+    ) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT ended_at, outcome, wait_s FROM order_outcomes \
+             WHERE installation = $1 AND ended_at >= $2",
+        )
+        .bind(installation)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("ended_at")?,
+                    row.try_get("outcome")?,
+                    row.try_get("wait_s")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Forgets orders unchanged since `statuses_before`, and outcomes that
+    /// ended before `outcomes_before`.
+    pub async fn forget_old_journeys(
+        &self,
+        statuses_before: i64,
+        outcomes_before: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let statuses = sqlx::query("DELETE FROM order_statuses WHERE changed_at < $1")
+            .bind(statuses_before)
+            .execute(&self.pool)
+            .await?;
+        let outcomes = sqlx::query("DELETE FROM order_outcomes WHERE ended_at < $1")
+            .bind(outcomes_before)
+            .execute(&self.pool)
+            .await?;
+        Ok(statuses.rows_affected() + outcomes.rows_affected())
+    }
+
+    /// Watches due before `due_before` (Unix ms) and not held, by installation.
+    pub async fn count_overdue_by_installation(
+        &self,
+        due_before: i64,
+    ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT installation, COUNT(*) AS n FROM watches \
+             WHERE next_check_at < $1 AND lease_holder IS NULL GROUP BY installation",
+        )
+        .bind(due_before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("installation")?, row.try_get("n")?)))
+            .collect()
+    }
+
     /// Watches open now, by installation.
     pub async fn count_watches_by_installation(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
         let rows =

@@ -244,6 +244,26 @@ impl Usos {
     }
 }
 
+/// What kind of answer a call had, for `usos_gateway_usos_answers_total`:
+/// `success`, `usos_error` (an error in USOS's shape other than 429 or
+/// 5xx), `busy` (429 or 5xx, or a page that is not JSON), `timeout`,
+/// `unreachable`.
+pub fn answer_kind(result: &Result<Answer, GatewayError>) -> &'static str {
+    match result {
+        Ok(answer) if answer.status.is_success() => "success",
+        Ok(answer)
+            if answer.status == StatusCode::TOO_MANY_REQUESTS
+                || answer.status.is_server_error() =>
+        {
+            "busy"
+        }
+        Ok(_) => "usos_error",
+        Err(GatewayError::UpstreamTimeout) => "timeout",
+        Err(GatewayError::UpstreamNotJson) => "busy",
+        Err(_) => "unreachable",
+    }
+}
+
 /// A failure to get an answer: timeout, or anything else on the way.
 fn transport(error: reqwest::Error) -> GatewayError {
     if error.is_timeout() {

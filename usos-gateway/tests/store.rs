@@ -157,9 +157,9 @@ async fn a_row_is_changed_only_by_its_holder_and_retaken_when_the_lease_ends() {
         .await
         .unwrap()
         .is_empty());
-    assert!(!store.end_watch("w0", "b").await.unwrap());
+    assert!(!store.end_watch("uw-w0", "b").await.unwrap());
     assert!(!store
-        .reschedule("w0", "b", now, 10_000, "pending", 0)
+        .reschedule("uw-w0", "b", now, 10_000, "pending", 0)
         .await
         .unwrap());
     // After the lease: b may take it, and then a may no longer change it.
@@ -169,7 +169,7 @@ async fn a_row_is_changed_only_by_its_holder_and_retaken_when_the_lease_ends() {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
-    assert!(!store.end_watch("w0", "a").await.unwrap());
+    assert!(!store.end_watch("uw-w0", "a").await.unwrap());
     // Renewing keeps it; handing back makes it due for anyone at once.
     assert_eq!(store.renew_leases("b", later + 60_000).await.unwrap(), 1);
     assert!(store
@@ -186,7 +186,7 @@ async fn a_row_is_changed_only_by_its_holder_and_retaken_when_the_lease_ends() {
             .len(),
         1
     );
-    assert!(store.end_watch("w0", "c").await.unwrap());
+    assert!(store.end_watch("uw-w0", "c").await.unwrap());
     assert_eq!(store.count_watches().await.unwrap(), 0);
 }
 

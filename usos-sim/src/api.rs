@@ -245,8 +245,11 @@ fn mcard_order(state: &AppState, args: &Args, who: Option<&str>) -> Result<Value
 }
 
 fn make_mcard_order(state: &AppState, who: Option<&str>) -> Result<Value, UsosError> {
-    let mut world = state.world.lock();
-    world.student_for(who).order(now()).map_err(refusal)?;
+    state
+        .world
+        .lock()
+        .place_order(who, now())
+        .map_err(refusal)?;
     Ok(json!({"success": true}))
 }
 

@@ -198,6 +198,10 @@ async fn profiles() -> Response {
 #[serde(deny_unknown_fields)]
 struct Reset {
     profile: Option<String>,
+    /// The ministry as a queue: answers a minute (0: off, each order takes
+    /// the delays); and the percent of its answers that are "Błąd".
+    ministry_per_minute: Option<f64>,
+    ministry_error_percent: Option<u32>,
     pending_ms: Option<u64>,
     processing_ms: Option<u64>,
     mcards_support: Option<bool>,
@@ -267,6 +271,13 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
     world.student.reason_override = request.why_cannot_order;
     world.faults = faults;
     world.calls.clear();
+    if let Some(per_minute) = request.ministry_per_minute {
+        world.ministry = (per_minute > 0.0).then_some(crate::sim::Ministry {
+            per_minute,
+            error_percent: request.ministry_error_percent.unwrap_or(0),
+            free_at: None,
+        });
+    }
     if let Some(support) = request.mcards_support {
         world.mcards_support = support;
     }
@@ -362,6 +373,13 @@ struct MakeStudents {
     /// milliseconds (default: 10 minutes).
     #[serde(default)]
     ready_within_ms: Option<u64>,
+    /// The orders were placed this many minutes before now (their
+    /// `order_date`): students whose wait began before the page opened.
+    #[serde(default)]
+    ordered_minutes_ago: Option<u64>,
+    /// This percent of the orders end in "Błąd" instead.
+    #[serde(default)]
+    errors_percent: Option<u32>,
 }
 
 /// Many signed-in students at once, each with their own order on its way,
@@ -397,11 +415,19 @@ async fn make_students(State(state): State<AppState>, body: Bytes) -> Response {
         };
         let now = now();
         let mut student = Student::new(profile, delays, now);
-        let order_id = match student.order(now) {
-            Ok(order) => order.id.clone(),
-            Err(_) => String::new(),
-        };
+        student.backdate =
+            std::time::Duration::from_secs(request.ordered_minutes_ago.unwrap_or(0) * 60);
         world.students.insert(token.clone(), student);
+        let order_id = world.place_order(Some(&token), now).unwrap_or_default();
+        if let Some(percent) = request.errors_percent {
+            if let Some(order) = world
+                .students
+                .get_mut(&token)
+                .and_then(|s| s.orders.first_mut())
+            {
+                order.fails = rand::random_range(0..100) < percent;
+            }
+        }
         made.push(json!({
             "token": token,
             "secret": secret,

@@ -24,6 +24,8 @@ struct Options {
     many_students: bool,
     /// `--installations N|FILE`, as given (read once every option is in).
     installations: Option<String>,
+    /// `--ministry-per-minute`, `--ministry-errors`.
+    ministry: Option<usos_sim::sim::Ministry>,
 }
 
 fn help() -> String {
@@ -75,6 +77,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         shape: Shape::default(),
         many_students: false,
         installations: None,
+        ministry: None,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -110,6 +113,33 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
             "--user-messages" => options.shape.user_messages = true,
             "--many-students" => options.many_students = true,
             "--installations" => options.installations = Some(value("--installations")?),
+            "--ministry-per-minute" => {
+                let v = value("--ministry-per-minute")?;
+                let per_minute: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| *n > 0.0)
+                    .ok_or(format!("--ministry-per-minute: not a positive number: {v}"))?;
+                let ministry = options.ministry.get_or_insert(usos_sim::sim::Ministry {
+                    per_minute,
+                    error_percent: 0,
+                    free_at: None,
+                });
+                ministry.per_minute = per_minute;
+            }
+            "--ministry-errors" => {
+                let v = value("--ministry-errors")?;
+                let percent: u32 = v
+                    .parse()
+                    .ok()
+                    .filter(|p| *p <= 100)
+                    .ok_or(format!("--ministry-errors: not a percent: {v}"))?;
+                options
+                    .ministry
+                    .as_mut()
+                    .ok_or("--ministry-errors needs --ministry-per-minute first")?
+                    .error_percent = percent;
+            }
             "--status-codes" => {
                 options.shape.status_codes = Shape::parse_status_codes(&value("--status-codes")?)?
             }
@@ -142,6 +172,7 @@ async fn main() -> ExitCode {
             );
             world.set_start_shape(options.shape.clone());
             world.lock().many_students = options.many_students;
+            world.lock().ministry = options.ministry;
             router(world, &options.server)
         }
         Some(spec) => match several(spec, &options) {
@@ -232,6 +263,7 @@ fn several(spec: &str, options: &Options) -> Result<Vec<(SimInstallation, Shared
             }
             world.set_start_shape(shape);
             world.lock().many_students = options.many_students;
+            world.lock().ministry = options.ministry;
             Ok((installation, world))
         })
         .collect()

@@ -66,6 +66,39 @@ pub struct Order {
     pub expiration_date: NaiveDate,
     pub token: String,
     pub distribution_pass: String,
+    /// After placing: when the university passes it on, and when the
+    /// ministry answers.
+    pub in_progress_after: Duration,
+    pub answered_after: Duration,
+    /// The ministry's answer will be "Błąd".
+    pub fails: bool,
+}
+
+/// The ministry as a queue (`--ministry-per-minute`): it answers one order
+/// after another, so many orders at once wait in line, as after the oath
+/// on 1 October; and a share of its answers are "Błąd".
+#[derive(Clone, Copy, Debug)]
+pub struct Ministry {
+    /// Answers a minute.
+    pub per_minute: f64,
+    /// Percent of answers that are "Błąd".
+    pub error_percent: u32,
+    /// When it is free to take the next order.
+    pub free_at: Option<Instant>,
+}
+
+impl Ministry {
+    /// Puts `order` in line: its answer comes once the ministry has
+    /// answered every order before it, one every `60 / per_minute` s.
+    pub fn queue(&mut self, order: &mut Order) {
+        let interval = Duration::from_secs_f64(60.0 / self.per_minute.max(0.001));
+        let passed_on = order.placed_at + order.in_progress_after;
+        let start = self.free_at.map_or(passed_on, |free| free.max(passed_on));
+        let answered = start + interval;
+        self.free_at = Some(answered);
+        order.answered_after = answered.saturating_duration_since(order.placed_at);
+        order.fails = rand::random_range(0..100) < self.error_percent;
+    }
 }
 
 /// The characters an activation code is made of, like the instruction's `z8e+6Ys$`.
@@ -99,8 +132,15 @@ pub struct Student {
     pub orders_placed: u32,
     /// Said instead of the profile's own reason not to order, when set.
     pub reason_override: Option<LangDict>,
-    next_id: u32,
+    /// How long ago (in Polish wall time) the next order is dated: a
+    /// student who ordered a while before the page was opened.
+    pub backdate: Duration,
 }
+
+/// The next order's number: one sequence for the whole stand-in, as a
+/// real USOS numbers its orders, so that no two students' orders share a
+/// number (the gateway tells orders apart by it).
+static NEXT_ORDER_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(4211);
 
 impl Student {
     /// A student of `profile`, with the history the profile implies.
@@ -112,7 +152,7 @@ impl Student {
             orders: Vec::new(),
             orders_placed: 0,
             reason_override: None,
-            next_id: 4211,
+            backdate: Duration::ZERO,
         };
         let today = now.local.date();
         let held = |days_left: u64, status: Status, student: &mut Student| {
@@ -136,8 +176,9 @@ impl Student {
         expiration_date: NaiveDate,
         status: Status,
     ) -> Order {
-        let id = self.next_id.to_string();
-        self.next_id += 1;
+        let id = NEXT_ORDER_ID
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_string();
         let mut rng = rand::rng();
         let token = (0..32)
             .map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0'))
@@ -145,6 +186,7 @@ impl Student {
         let distribution_pass = (0..8)
             .map(|_| char::from(PASS_ALPHABET[rng.random_range(0..PASS_ALPHABET.len())]))
             .collect();
+        let pending = Duration::from_millis(self.delays.pending_ms);
         Order {
             id,
             placed_at,
@@ -153,21 +195,25 @@ impl Student {
             expiration_date,
             token,
             distribution_pass,
+            in_progress_after: pending,
+            answered_after: pending + Duration::from_millis(self.delays.processing_ms),
+            fails: self.profile.processing_fails(),
         }
     }
 
     /// Moves orders along the ministry's timeline up to `now`.
     pub fn advance(&mut self, now: Instant) {
-        let pending = Duration::from_millis(self.delays.pending_ms);
-        let done = pending + Duration::from_millis(self.delays.processing_ms);
-        let fails = self.profile.processing_fails();
         for order in &mut self.orders {
             let elapsed = now.saturating_duration_since(order.placed_at);
-            if order.status == Status::Pending && elapsed >= pending {
+            if order.status == Status::Pending && elapsed >= order.in_progress_after {
                 order.status = Status::InProgress;
             }
-            if order.status == Status::InProgress && elapsed >= done {
-                order.status = if fails { Status::Error } else { Status::Ready };
+            if order.status == Status::InProgress && elapsed >= order.answered_after {
+                order.status = if order.fails {
+                    Status::Error
+                } else {
+                    Status::Ready
+                };
             }
         }
     }
@@ -223,7 +269,8 @@ impl Student {
             return Err(Refusal::CannotOrder(reason));
         }
         let expiration_date = planned_expiration_date(now.local.date());
-        let order = self.new_order(now.instant, now.local, expiration_date, Status::Pending);
+        let dated = now.local - chrono::Duration::from_std(self.backdate).unwrap_or_default();
+        let order = self.new_order(now.instant, dated, expiration_date, Status::Pending);
         self.orders.insert(0, order);
         self.orders_placed += 1;
         Ok(&self.orders[0])
@@ -310,6 +357,58 @@ pub fn planned_expiration_date(today: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_ministry_answers_one_order_after_another() {
+        let start = Now {
+            instant: Instant::now(),
+            local: NaiveDate::from_ymd_opt(2026, 10, 1)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap(),
+        };
+        let mut ministry = Ministry {
+            per_minute: 60.0,
+            error_percent: 0,
+            free_at: None,
+        };
+        let mut answered = Vec::new();
+        for _ in 0..3 {
+            let mut student = Student::new(
+                Profile::Eligible,
+                Delays {
+                    pending_ms: 0,
+                    processing_ms: 0,
+                },
+                start,
+            );
+            student.order(start).unwrap();
+            ministry.queue(&mut student.orders[0]);
+            answered.push(student.orders[0].answered_after);
+            assert!(!student.orders[0].fails);
+            student.advance(start.instant + Duration::from_millis(500));
+            assert_eq!(student.orders[0].status, Status::InProgress);
+        }
+        assert_eq!(
+            answered,
+            [1, 2, 3].map(Duration::from_secs),
+            "in line, one a second"
+        );
+        let mut failing = Ministry {
+            error_percent: 100,
+            ..ministry
+        };
+        let mut student = Student::new(Profile::Eligible, Delays::default(), start);
+        student.backdate = Duration::from_secs(40 * 60);
+        student.order(start).unwrap();
+        failing.queue(&mut student.orders[0]);
+        assert!(student.orders[0].fails);
+        // Dated 40 minutes before it was placed.
+        assert_eq!(
+            student.orders[0].order_date,
+            start.local - chrono::Duration::minutes(40)
+        );
+    }
+
     use super::*;
 
     fn date(text: &str) -> NaiveDate {

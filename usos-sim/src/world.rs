@@ -10,7 +10,7 @@ use chrono_tz::Europe::Warsaw;
 use crate::faults::Fault;
 use crate::profiles::Profile;
 use crate::shape::Shape;
-use crate::sim::{Delays, Now, Student};
+use crate::sim::{Delays, Ministry, Now, Student};
 
 /// What the installation offers and who is signed in.
 #[derive(Debug)]
@@ -38,6 +38,9 @@ pub struct World {
     /// or the last reset, by method (`cards/mcard`), whatever their answer:
     /// tests count what a page load costs USOS.
     pub calls: BTreeMap<String, u64>,
+    /// The ministry as a queue, when set (`--ministry-per-minute`); else
+    /// each order takes the student's delays.
+    pub ministry: Option<Ministry>,
 }
 
 impl World {
@@ -51,6 +54,25 @@ impl World {
             self.many_students,
             token,
         )
+    }
+
+    /// Places an order for the student of `token` now; with the ministry as
+    /// a queue, the order joins its line.
+    pub fn place_order(
+        &mut self,
+        token: Option<&str>,
+        now: Now,
+    ) -> Result<String, crate::sim::Refusal> {
+        let mut ministry = self.ministry;
+        let student = self.student_for(token);
+        student.order(now)?;
+        let order = &mut student.orders[0];
+        if let Some(ministry) = ministry.as_mut() {
+            ministry.queue(order);
+        }
+        let id = order.id.clone();
+        self.ministry = ministry;
+        Ok(id)
     }
 
     /// [`World::student_for`] and the installation's shape, borrowed together.
@@ -107,6 +129,7 @@ impl SharedWorld {
             many_students: false,
             students: HashMap::new(),
             calls: BTreeMap::new(),
+            ministry: None,
         })))
     }
 

@@ -213,6 +213,11 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
         )
         .await
     };
+    state.metrics.usos_answered(
+        label,
+        "services/cards/mcard",
+        crate::upstream::answer_kind(&answer),
+    );
     let failures = watch.failures as u32 + 1;
     let answer = match answer {
         Ok(answer) => answer,
@@ -242,6 +247,7 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
         return;
     }
     Metrics::count(&state.metrics.watcher_usos_calls, "ok", label);
+    state.note_answer(installation, "services/cards/mcard", &answer.body);
     let status = status_of(&answer.body, &watch.order_id, &installation.status_codes);
     match seen(status) {
         Seen::UnderWay => {
@@ -428,6 +434,13 @@ async fn count_watches(state: AppState) {
         return;
     };
     loop {
+        let up = push.store.is_ready() && push.store.ping().await;
+        state.metrics.database_up.set(i64::from(up));
+        let overdue = push
+            .store
+            .count_overdue_by_installation(now_ms() - 60_000)
+            .await
+            .unwrap_or_default();
         if let Ok(counts) = push.store.count_watches_by_installation().await {
             let installations = state.installations();
             for installation in installations.all() {
@@ -439,13 +452,20 @@ async fn count_watches(state: AppState) {
                     .filter(|(id, _)| mine(id))
                     .map(|(_, n)| n)
                     .sum();
+                let labels = InstallationLabels {
+                    installation: installation.label,
+                };
+                state.metrics.watches_active.get_or_create(&labels).set(n);
+                let late: i64 = overdue
+                    .iter()
+                    .filter(|(id, _)| mine(id))
+                    .map(|(_, n)| n)
+                    .sum();
                 state
                     .metrics
-                    .watches_active
-                    .get_or_create(&InstallationLabels {
-                        installation: installation.label,
-                    })
-                    .set(n);
+                    .watches_overdue
+                    .get_or_create(&labels)
+                    .set(late);
             }
         }
         tokio::time::sleep(Duration::from_secs(10)).await;

@@ -101,6 +101,7 @@ pub async fn start_gateway(usos: SocketAddr, extra: &[&str]) -> SocketAddr {
 /// A gateway with push on, its watcher running, until [`Running::stop`].
 pub struct Running {
     pub addr: SocketAddr,
+    pub state: AppState,
     stop: tokio::sync::watch::Sender<bool>,
     watcher: Option<tokio::task::JoinHandle<()>>,
     server: tokio::task::JoinHandle<()>,
@@ -193,12 +194,13 @@ pub async fn start_push_gateway(usos: SocketAddr, files: &PushFiles, port: u16) 
     let state = AppState::start(config).await.unwrap();
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let watcher = usos_gateway::push::watcher::start(state.clone(), stopping);
-    let app = routes(state);
+    let app = routes(state.clone());
     let server = tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
     Running {
         addr,
+        state,
         stop,
         watcher,
         server,
