@@ -17,6 +17,8 @@ const tlsSimPort = port + 5;
 // address on 127.0.0.1, two universities on uw.localhost and ul.localhost.
 const manyPort = port + 6;
 const manySimPort = port + 7;
+// wait.spec.ts starts a gateway and a stand-in of its own on port + 8 and
+// port + 9 (the wait is the gateway's memory of every order it saw).
 
 export default defineConfig({
   testDir: "./tests",
@@ -59,7 +61,8 @@ export default defineConfig({
     timeout: 30_000,
   }, {
     command:
-      `GATEWAY_INSTALLATIONS=3 GATEWAY_RUN_DIR=${process.cwd()}/.gateway-many-run ` +
+      // Its log as JSON, which secrets-in-logs.spec.ts searches too.
+      `USOS_GATEWAY_LOG_FORMAT=json GATEWAY_INSTALLATIONS=3 GATEWAY_RUN_DIR=${process.cwd()}/.gateway-many-run ` +
       `../scripts/serve-gateway 127.0.0.1:${manyPort} 127.0.0.1:${manySimPort}`,
     url: `http://127.0.0.1:${manyPort}/healthz`,
     reuseExistingServer: false,

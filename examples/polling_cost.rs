@@ -13,21 +13,9 @@
 use mlegitymacja::domain::polling::{next_poll_ms, PollInput};
 use mlegitymacja::domain::status::OrderStatus;
 
-/// A small deterministic generator (64-bit LCG), so every run prints the same.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next_unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn uniform(&mut self, low: f64, high: f64) -> f64 {
-        low + (high - low) * self.next_unit()
-    }
-}
+#[path = "support/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// One order's timeline, in seconds after it was placed.
 struct Timeline {
@@ -89,7 +77,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let mut rng = Lcg(20251024);
+    let mut rng = Lcg::new(20251024);
     let orders: Vec<Timeline> = (0..10_000)
         .map(|_| {
             let in_progress_at = rng.uniform(5.0, 60.0);

@@ -59,7 +59,7 @@ pub fn App(config: Config) -> impl IntoView {
     provide_context(wait);
     if config_has_gateway {
         ask_university(store, university, client_for_university.clone());
-        ask_wait(store, wait, client_for_university);
+        ask_wait(store, university, wait, client_for_university);
     }
     // With push on for the order, a hidden tab need not check.
     let call_back = expect_context::<CallBack>();
@@ -137,15 +137,18 @@ fn ask_university(store: Store, university: University, client: ApiClient) {
 
 /// While an order is on its way, how long orders take at this university
 /// now: asked after the frame that shows the status (it is not needed for
-/// the first badge), and again every few minutes, in the university's part.
-fn ask_wait(store: Store, wait: Wait, client: ApiClient) {
+/// the first badge), and again every few minutes, in the university's part
+/// — once the gateway has said which university this is (a page whose API
+/// is not the gateway's asks nothing).
+fn ask_wait(store: Store, university: University, wait: Wait, client: ApiClient) {
     Effect::new(move |_| {
         let under_way = store.mcard.with(|m| {
             m.as_ref()
                 .and_then(|m| m.latest_order())
                 .is_some_and(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::InProgress))
         });
-        if under_way && wait.take_turn(js_sys::Date::now()) {
+        let gateway_answered = university.current.with(Option::is_some);
+        if under_way && gateway_answered && wait.take_turn(js_sys::Date::now()) {
             let client = client.clone();
             browser::after_paint(move || {
                 leptos::task::spawn_local(async move {

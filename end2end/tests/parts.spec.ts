@@ -43,8 +43,10 @@ test("the first badge is on screen before any part is requested; then the parts 
   await cold.waitForFunction(() => (window as unknown as { firstBadge?: number }).firstBadge !== undefined);
   await expect(cold.locator(".mlg-badge")).toHaveText(/Oczekuje/);
   // Every part is fetched ahead once the status shows (an order on its way:
-  // the activation steps; then help, the languages and push).
-  await expect.poll(() => requested.filter((r) => PART.test(new URL(r.url).pathname)).length, { timeout: 15_000 }).toBe(5);
+  // the activation steps; then help, the languages and push; and, as the
+  // page signs students in (data-login-url), the university's part, which
+  // asks which university this is).
+  await expect.poll(() => requested.filter((r) => PART.test(new URL(r.url).pathname)).length, { timeout: 15_000 }).toBe(6);
   const timing = await cold.evaluate(() => ({
     badge: (window as unknown as { firstBadge: number }).firstBadge,
     parts: performance
@@ -52,7 +54,7 @@ test("the first badge is on screen before any part is requested; then the parts 
       .filter((e) => /\/split_[a-z_]+-[0-9a-f]{16}\.wasm$/.test(new URL(e.name).pathname))
       .map((e) => ({ name: new URL(e.name).pathname, start: e.startTime })),
   }));
-  expect(timing.parts).toHaveLength(5);
+  expect(timing.parts).toHaveLength(6);
   for (const part of timing.parts) {
     expect(part.start, `${part.name} was requested before the first badge`).toBeGreaterThan(timing.badge);
   }

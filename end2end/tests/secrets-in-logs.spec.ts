@@ -65,6 +65,11 @@ test("one gateway for three universities: no secret any of its three providers i
     .filter((f) => f.endsWith(".secret") || f === "consumer-secret")
     .map((f) => ({ kind: `consumer secret (${f})`, value: fs.readFileSync(`.gateway-many-run/${f}`, "utf8").trim() }));
   expect(secrets.length).toBe(4);
+  // This gateway writes its log as JSON (--log-format json), as a log
+  // system reads it: one object a line, and no secret in any field.
+  const jsonLines = fs.readFileSync(".gateway-many-run/gateway.log", "utf8").split("\n").filter((l) => l.trim() !== "");
+  expect(jsonLines.length).toBeGreaterThan(10);
+  for (const line of jsonLines) expect(() => JSON.parse(line), line).not.toThrow();
   const files = ["gateway.log", "usos-sim.log", ...fs.readdirSync(".gateway-many-run").filter((f) => f.startsWith("watches.db"))];
   for (const name of files) {
     const bytes = fs.readFileSync(`.gateway-many-run/${name}`);

@@ -33,6 +33,11 @@ export interface Reset {
   profile: Profile;
   pending_ms?: number;
   processing_ms?: number;
+  /** The student's orders are dated this many minutes before they are placed. */
+  ordered_minutes_ago?: number;
+  /** The ministry as a queue: answers a minute, and the percent that are Błąd. */
+  ministry_per_minute?: number;
+  ministry_error_percent?: number;
   mcards_support?: boolean;
   /** Fault specs such as "cards/mcard:status=503" (see docs/usos-sim.md, "Fault injection"). */
   faults?: string[];

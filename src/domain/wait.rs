@@ -33,8 +33,8 @@ pub fn message(wait: Option<&WaitNow>) -> WaitMessage {
     }
     match wait.median_s {
         Some(median) if wait.orders >= ENOUGH_ORDERS => WaitMessage::About {
-            // Whole minutes, rounded up: "about 1 min" rather than "0 min".
-            minutes: median.div_ceil(60).max(1),
+            // To the nearest minute ("about"), and never "0 min".
+            minutes: ((median + 30) / 60).max(1),
         },
         _ => WaitMessage::Generic,
     }
@@ -62,7 +62,15 @@ mod tests {
             WaitMessage::About { minutes: 42 }
         );
         assert_eq!(
+            message(Some(&wait(10, 2_521, 0))),
+            WaitMessage::About { minutes: 42 }
+        );
+        assert_eq!(
             message(Some(&wait(50, 61, 0))),
+            WaitMessage::About { minutes: 1 }
+        );
+        assert_eq!(
+            message(Some(&wait(50, 90, 0))),
             WaitMessage::About { minutes: 2 }
         );
         assert_eq!(

@@ -207,7 +207,7 @@ impl Journeys {
     }
 
     /// The wait at `installation` over the hour before `now`, computed at
-    /// most once a minute.
+    /// most once a minute, or again when this copy saw an order end.
     pub async fn wait_now(&self, installation: &'static str, now: i64) -> WaitNow {
         if let Some((at, wait)) = self
             .waits
@@ -352,6 +352,12 @@ impl Journeys {
                 }
             }
         }
+        // This copy's own outcome makes its kept answer old at once (other
+        // copies' outcomes show within the minute).
+        self.waits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(installation);
     }
 
     /// The outcomes of `installation` since `since` (Unix seconds).

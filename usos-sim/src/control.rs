@@ -204,6 +204,9 @@ struct Reset {
     ministry_error_percent: Option<u32>,
     pending_ms: Option<u64>,
     processing_ms: Option<u64>,
+    /// The student's orders are dated this many minutes before they are
+    /// placed (their `order_date`): as if each had waited that long.
+    ordered_minutes_ago: Option<u64>,
     mcards_support: Option<bool>,
     /// The faults in force after the reset; none when left out.
     #[serde(default)]
@@ -269,6 +272,8 @@ async fn reset(State(state): State<AppState>, body: Bytes) -> Response {
     world.student = Student::new(profile, delays, now());
     world.signed_in = true;
     world.student.reason_override = request.why_cannot_order;
+    world.student.backdate =
+        std::time::Duration::from_secs(request.ordered_minutes_ago.unwrap_or(0) * 60);
     world.faults = faults;
     world.calls.clear();
     if let Some(per_minute) = request.ministry_per_minute {

@@ -13,15 +13,19 @@ use mcard_common::status::Status;
 pub const EAGER_INTERVAL: Duration = Duration::from_secs(10);
 /// How long a watch reads at [`EAGER_INTERVAL`].
 pub const EAGER_PHASE: Duration = Duration::from_secs(10 * 60);
-/// After that the interval doubles up to this.
-pub const LONGEST_INTERVAL: Duration = Duration::from_secs(120);
+/// After that the interval doubles up to this: a student with the page
+/// closed learns the card is ready within about a minute however long the
+/// ministry took (as the open page, which checks an old order once a
+/// minute). Two minutes before the October rush made the 95th percentile
+/// of that delay about 2 minutes (`scripts/bench-rush`).
+pub const LONGEST_INTERVAL: Duration = Duration::from_secs(60);
 /// How long to wait after a failure that came with no `Retry-After`: this,
 /// doubled with each failure in a row, up to [`LONGEST_BACKOFF`].
 pub const FIRST_BACKOFF: Duration = Duration::from_secs(10);
 pub const LONGEST_BACKOFF: Duration = Duration::from_secs(5 * 60);
 
 /// The interval before the next read of USOS, without jitter: 10 s for the
-/// first ten minutes of a watch, then double the last one, up to 2 min.
+/// first ten minutes of a watch, then double the last one, up to 1 min.
 pub fn next_interval(watch_age: Duration, last: Duration) -> Duration {
     if watch_age < EAGER_PHASE {
         EAGER_INTERVAL
@@ -141,14 +145,14 @@ mod tests {
     const S: fn(u64) -> Duration = Duration::from_secs;
 
     #[test]
-    fn ten_seconds_for_ten_minutes_then_doubling_to_two_minutes() {
+    fn ten_seconds_for_ten_minutes_then_doubling_to_a_minute() {
         assert_eq!(next_interval(S(0), S(0)), S(10));
         assert_eq!(next_interval(S(599), S(10)), S(10));
         assert_eq!(next_interval(S(600), S(10)), S(20));
         assert_eq!(next_interval(S(620), S(20)), S(40));
-        assert_eq!(next_interval(S(660), S(40)), S(80));
-        assert_eq!(next_interval(S(740), S(80)), S(120));
-        assert_eq!(next_interval(S(3600), S(120)), S(120));
+        assert_eq!(next_interval(S(660), S(40)), S(60));
+        assert_eq!(next_interval(S(720), S(60)), S(60));
+        assert_eq!(next_interval(S(3600), S(60)), S(60));
         // A watch renewed late starts from the eager interval.
         assert_eq!(next_interval(S(3600), S(0)), S(20));
     }
