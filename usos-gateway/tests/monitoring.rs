@@ -288,14 +288,20 @@ fn dashboard_queries() -> Vec<(String, String)> {
     queries
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prometheus_sees_a_slow_then_a_failing_ministry_and_nothing_else() {
+/// usos-sim with a student per access token (their orders' timing is set
+/// by [`students`]), and a gateway's files of the test's own.
+async fn sim_and_files(name: &str) -> (SocketAddr, PushFiles) {
     let sim = start_many_students_sim(usos_sim::sim::Delays {
         pending_ms: 1_000,
         processing_ms: 1_000,
     })
     .await;
-    let files = PushFiles::new("monitoring");
+    (sim, PushFiles::new(name))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prometheus_sees_a_slow_then_a_failing_ministry_and_nothing_else() {
+    let (sim, files) = sim_and_files("monitoring").await;
     let gateway = start_push_gateway(sim, &files, 0).await;
     // The check the gateway makes at start and every hour.
     gateway.state.check_installations().await;
@@ -435,12 +441,7 @@ async fn counted_changes(copies: &[SocketAddr]) -> (f64, f64, Vec<String>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_copies_on_one_database_count_each_change_once() {
-    let sim = start_many_students_sim(usos_sim::sim::Delays {
-        pending_ms: 1_000,
-        processing_ms: 1_000,
-    })
-    .await;
-    let files = PushFiles::new("journeys-two-copies");
+    let (sim, files) = sim_and_files("journeys-two-copies").await;
     let a = start_push_gateway(sim, &files, 0).await;
     let b = start_push_gateway(sim, &files, 0).await;
     let orders = students(sim, 8, 0, 0).await;
