@@ -7,6 +7,7 @@
 // a gateway and usos-sim of its own (scripts/serve-gateway on two more
 // ports), where no other test's orders count.
 import { ChildProcess, spawn } from "child_process";
+import fs from "node:fs";
 import { APIRequestContext, Browser, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { snap } from "./shots";
@@ -35,7 +36,24 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (servers?.pid) process.kill(-servers.pid, "SIGTERM");
+  // This gateway's log, its stand-in's, and its database of watches hold
+  // none of the secrets its stand-in issued (secrets-in-logs.spec.ts does
+  // the same for the suite's shared servers, which outlive this file).
+  try {
+    const { issued } = (await (await fetch(`${usos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
+    expect(issued.filter((i) => i.kind === "access token").length).toBeGreaterThanOrEqual(4);
+    const dir = `${process.cwd()}/.gateway-wait-run`;
+    const consumerSecret = fs.readFileSync(`${dir}/consumer-secret`, "utf8").trim();
+    const files = ["gateway.log", "usos-sim.log", ...fs.readdirSync(dir).filter((f) => f.startsWith("watches.db"))];
+    for (const name of files) {
+      const bytes = fs.readFileSync(`${dir}/${name}`);
+      for (const { kind, value } of [...issued, { kind: "consumer secret", value: consumerSecret }]) {
+        expect(bytes.includes(value), `${name} holds a ${kind}`).toBe(false);
+      }
+    }
+  } finally {
+    if (servers?.pid) process.kill(-servers.pid, "SIGTERM");
+  }
 });
 
 /** A fresh student at the university; their orders are dated `minutesAgo`

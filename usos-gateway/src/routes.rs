@@ -13,7 +13,7 @@ use serde_json::json;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::error::{usos_json, GatewayError};
-use crate::installation::Place;
+use crate::installation::{Installation, Place};
 use crate::log::ServedFor;
 use crate::origin::may_change_state;
 use crate::state::AppState;
@@ -134,12 +134,8 @@ async fn installation(
     headers: HeaderMap,
 ) -> Response {
     let place = state.place(&headers);
-    let installation = match &place {
-        Place::Own(installation) => installation.clone(),
-        Place::Shared => match state.student(&jar, &headers, &place) {
-            Ok(student) => student.installation,
-            Err(_) => return GatewayError::ChooseInstallation.into_response(),
-        },
+    let Some(installation) = page_installation(&state, &jar, &headers, &place) else {
+        return GatewayError::ChooseInstallation.into_response();
     };
     let mut body = installation.listing();
     body["help"] = json!(installation.help);
@@ -155,6 +151,23 @@ async fn installation(
     response
 }
 
+/// The installation a page's request is about: its own address's, or on
+/// the shared address the signed-in student's (`None` before sign-in).
+fn page_installation(
+    state: &AppState,
+    jar: &PrivateCookieJar,
+    headers: &HeaderMap,
+    place: &Place,
+) -> Option<Arc<Installation>> {
+    match place {
+        Place::Own(installation) => Some(installation.clone()),
+        Place::Shared => state
+            .student(jar, headers, place)
+            .ok()
+            .map(|student| student.installation),
+    }
+}
+
 /// `GET /wait`: how long orders took at the page's university over the last
 /// hour, from being placed to "Do odbioru" (median, 90th percentile, how
 /// many), and how many ended in "Błąd" — for the widget's "Teraz zwykle
@@ -166,12 +179,8 @@ async fn wait(
     headers: HeaderMap,
 ) -> Response {
     let place = state.place(&headers);
-    let installation = match &place {
-        Place::Own(installation) => installation.clone(),
-        Place::Shared => match state.student(&jar, &headers, &place) {
-            Ok(student) => student.installation,
-            Err(_) => return GatewayError::ChooseInstallation.into_response(),
-        },
+    let Some(installation) = page_installation(&state, &jar, &headers, &place) else {
+        return GatewayError::ChooseInstallation.into_response();
     };
     let now = crate::session::now_s() as i64;
     let wait = state.journeys.wait_now(installation.label, now).await;
