@@ -49,10 +49,14 @@ pub fn StatusCheck(#[prop(into)] order: Signal<OrderSummary>) -> impl IntoView {
         <div class="mlg-check" data-test="status-check">
             <p class="mlg-hint">{text(lang, |t| t.auto_updates)}</p>
             <Show when=move || working.get()>
-                <p class="mlg-hint" data-test="waiting">
-                    <span data-test="usual-wait">{usual}</span> " "
-                    {move || waited().map(|w| format!("{} {w}", texts(lang).waiting_for))}
-                </p>
+                // Two lines: the ministry's problems take a few lines on a
+                // phone, and the student's own wait must not trail them.
+                <div data-test="waiting">
+                    <p class="mlg-hint" data-test="usual-wait">{usual}</p>
+                    <p class="mlg-hint">
+                        {move || waited().map(|w| format!("{} {w}", texts(lang).waiting_for))}
+                    </p>
+                </div>
             </Show>
             <div class="mlg-check__row">
                 <button
