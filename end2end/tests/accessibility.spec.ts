@@ -5,6 +5,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { APIRequestContext, Page } from "@playwright/test";
 import { animationsSettled, expect, places, test } from "./fixtures";
+import { snap } from "./shots";
 import { resetStudent, setFaults, simState } from "./sim";
 
 const languages = [
@@ -178,6 +179,28 @@ test("axe: the settings-problem notice has no violation", async ({ page }) => {
     const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     expect(result.violations.map((v) => v.id), colorScheme).toEqual([]);
   }
+});
+
+test("axe: a status check on its way keeps the button's contrast, light and dark", async ({ page, request }) => {
+  // A poll in flight must not fade the button the student reads (found by
+  // axe catching a poll in flight by chance).
+  await resetStudent(request, { profile: "eligible" });
+  await orderUntil(request, "pending");
+  await page.goto("/");
+  const check = page.locator("[data-test=check-status]");
+  await expect(check).toBeVisible();
+  await setFaults(request, ["cards/mcard:latency=8000"]);
+  await check.click();
+  await expect(check).toHaveAttribute("aria-busy", "true");
+  await snap(page, "check-busy");
+  for (const colorScheme of schemes) {
+    await page.emulateMedia({ colorScheme });
+    await animationsSettled(page);
+    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(result.violations.map((v) => v.id), colorScheme).toEqual([]);
+  }
+  await expect(check).toHaveAttribute("aria-busy", "true");
+  await setFaults(request, []);
 });
 
 /** Whether `target` has the keyboard focus (inside the widget's shadow root). */
