@@ -1,10 +1,10 @@
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./tests/chromium";
+import { port, runDir } from "./tests/runs";
 
 // The suite drives Debian's Chromium (never a downloaded browser) against the
 // usos-sim stand-in serving the release build in ../dist. The stand-in holds
 // one student, so tests run one at a time.
-const port = Number(process.env.E2E_PORT ?? 8091);
 // The real topology, for gateway.spec.ts (same ports there): usos-gateway serving the widget in
 // front of a second stand-in in OAuth mode.
 const gatewayPort = port + 2;
@@ -20,6 +20,18 @@ const manySimPort = port + 7;
 // wait.spec.ts starts a gateway and a stand-in of its own on port + 8 and
 // port + 9 (the wait is the gateway's memory of every order it saw).
 
+// scripts/test runs the suite as two groups side by side, each on its own
+// ports (E2E_PORT) and with its own servers, so that both cores work:
+// E2E_GROUP=1 runs these files, which need only the first stand-in;
+// E2E_GROUP=2 every other file (new ones too) and, after them, the search of
+// the gateways' logs. Without E2E_GROUP, one run does everything.
+const group = process.env.E2E_GROUP;
+const firstGroup = /[/\\](accessibility|callback|resilience)\.spec\.ts$/;
+const secrets = /secrets-in-logs\.spec\.ts$/;
+const suite =
+  group === "1" ? { testMatch: firstGroup } : group === "2" ? { testIgnore: [secrets, firstGroup] } : { testIgnore: secrets };
+const gatewaysRun = group !== "1";
+
 export default defineConfig({
   testDir: "./tests",
   fullyParallel: false,
@@ -28,11 +40,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
-  outputDir: "test-results",
+  outputDir: `test-results/${port}`,
   // The logs are searched for secrets after every other test has run.
   projects: [
-    { name: "suite", testIgnore: /secrets-in-logs\.spec\.ts/ },
-    { name: "secrets in the logs", testMatch: /secrets-in-logs\.spec\.ts/, dependencies: ["suite"] },
+    { name: "suite", ...suite },
+    ...(gatewaysRun ? [{ name: "secrets in the logs", testMatch: secrets, dependencies: ["suite"] }] : []),
   ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
@@ -48,11 +60,11 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     timeout: 30_000,
-  }, {
-    // The gateway's log and secrets stay in .gateway-run/ for gateway.spec.ts
+  }, ...(gatewaysRun ? [{
+    // The gateway's log and secrets stay in runDir("gateway") for gateway.spec.ts
     // to check that the log holds none of them.
     command:
-      `GATEWAY_RUN_DIR=${process.cwd()}/.gateway-run ../scripts/serve-gateway 127.0.0.1:${gatewayPort} 127.0.0.1:${oauthSimPort}` +
+      `GATEWAY_RUN_DIR=${process.cwd()}/${runDir("gateway")} ../scripts/serve-gateway 127.0.0.1:${gatewayPort} 127.0.0.1:${oauthSimPort}` +
       " --pending-ms 1000 --processing-ms 1500",
     url: `http://127.0.0.1:${gatewayPort}/healthz`,
     reuseExistingServer: false,
@@ -62,7 +74,7 @@ export default defineConfig({
   }, {
     command:
       // Its log as JSON, which secrets-in-logs.spec.ts searches too.
-      `USOS_GATEWAY_LOG_FORMAT=json GATEWAY_INSTALLATIONS=3 GATEWAY_RUN_DIR=${process.cwd()}/.gateway-many-run ` +
+      `USOS_GATEWAY_LOG_FORMAT=json GATEWAY_INSTALLATIONS=3 GATEWAY_RUN_DIR=${process.cwd()}/${runDir("gateway-many")} ` +
       `../scripts/serve-gateway 127.0.0.1:${manyPort} 127.0.0.1:${manySimPort}`,
     url: `http://127.0.0.1:${manyPort}/healthz`,
     reuseExistingServer: false,
@@ -70,12 +82,12 @@ export default defineConfig({
     stderr: "pipe",
     timeout: 30_000,
   }, {
-    command: `TLS_RUN_DIR=${process.cwd()}/.tls-run ../scripts/serve-tls ${tlsPort} ${tlsSimPort}`,
+    command: `TLS_RUN_DIR=${process.cwd()}/${runDir("tls")} ../scripts/serve-tls ${tlsPort} ${tlsSimPort}`,
     url: `https://localhost:${tlsPort}/healthz`,
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
     timeout: 60_000,
-  }],
+  }] : [])],
 });

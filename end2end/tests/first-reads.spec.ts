@@ -6,10 +6,10 @@
 import { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { resetStudent, simState } from "./sim";
+import { port } from "./runs";
 
 type Calls = Record<string, number>;
 
-const port = Number(process.env.E2E_PORT ?? 8091);
 const gateway = `http://127.0.0.1:${port + 2}`;
 const oauthUsos = `http://127.0.0.1:${port + 3}`;
 

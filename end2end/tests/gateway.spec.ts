@@ -5,8 +5,8 @@ import { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { decodeQr } from "./qr";
 import { snap } from "./shots";
+import { port } from "./runs";
 
-const port = Number(process.env.E2E_PORT ?? 8091);
 const gateway = `http://127.0.0.1:${port + 2}`;
 const usos = `http://127.0.0.1:${port + 3}`;
 

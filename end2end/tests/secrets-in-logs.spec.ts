@@ -5,8 +5,8 @@
 // student's number. And the database of watches holds no token in plain text.
 import fs from "node:fs";
 import { expect, test } from "./fixtures";
+import { port, runDir } from "./runs";
 
-const port = Number(process.env.E2E_PORT ?? 8091);
 const usos = `http://127.0.0.1:${port + 3}`;
 
 test("no secret the stand-in issued, nor the consumer secret, is in the gateway's or the stand-in's log", async ({ request }) => {
@@ -18,9 +18,9 @@ test("no secret the stand-in issued, nor the consumer secret, is in the gateway'
   for (const kind of ["request token", "request token secret", "verifier", "access token", "access token secret", "QR token", "activation code"]) {
     expect(kinds, kind).toContain(kind);
   }
-  const consumerSecret = fs.readFileSync(".gateway-run/consumer-secret", "utf8").trim();
+  const consumerSecret = fs.readFileSync(`${runDir("gateway")}/consumer-secret`, "utf8").trim();
   for (const name of ["gateway.log", "usos-sim.log"]) {
-    const log = fs.readFileSync(`.gateway-run/${name}`, "utf8");
+    const log = fs.readFileSync(`${runDir("gateway")}/${name}`, "utf8");
     if (name === "gateway.log") expect(log).toContain("path=/services/cards/make_mcard_order status=200");
     for (const { kind, value } of [...issued, { kind: "consumer secret", value: consumerSecret }]) {
       expect(log.includes(value), `${name} holds a ${kind}`).toBe(false);
@@ -39,16 +39,16 @@ test("the deployment behind nginx (two copies, PostgreSQL): none of its logs hol
   for (const kind of ["verifier", "access token", "access token secret", "QR token", "activation code"]) {
     expect(kinds, kind).toContain(kind);
   }
-  const consumerSecret = fs.readFileSync(".tls-run/consumer-secret", "utf8").trim();
+  const consumerSecret = fs.readFileSync(`${runDir("tls")}/consumer-secret`, "utf8").trim();
   const logs = ["gateway-a.log", "gateway-b.log", "usos-sim.log", "nginx-access.log", "nginx-error.log", "nginx-mlegitymacja-access.log", "pg/postgres.log"];
   for (const name of logs) {
-    const log = fs.readFileSync(`.tls-run/${name}`, "utf8");
+    const log = fs.readFileSync(`${runDir("tls")}/${name}`, "utf8");
     for (const { kind, value } of [...issued, { kind: "consumer secret", value: consumerSecret }]) {
       expect(log.includes(value), `${name} holds a ${kind}`).toBe(false);
     }
   }
   // nginx's own access log of the site saw the sign-in's return, without its query.
-  expect(fs.readFileSync(".tls-run/nginx-mlegitymacja-access.log", "utf8")).toContain("GET /auth/callback ");
+  expect(fs.readFileSync(`${runDir("tls")}/nginx-mlegitymacja-access.log`, "utf8")).toContain("GET /auth/callback ");
   console.log(`searched ${logs.length} logs of the deployment for ${issued.length + 1} secrets`);
 });
 
@@ -61,18 +61,18 @@ test("one gateway for three universities: no secret any of its three providers i
   // universities.spec.ts signed in at two of them and ordered.
   expect(issued.filter((i) => i.kind === "access token").length).toBeGreaterThanOrEqual(2);
   const secrets = fs
-    .readdirSync(".gateway-many-run")
+    .readdirSync(runDir("gateway-many"))
     .filter((f) => f.endsWith(".secret") || f === "consumer-secret")
-    .map((f) => ({ kind: `consumer secret (${f})`, value: fs.readFileSync(`.gateway-many-run/${f}`, "utf8").trim() }));
+    .map((f) => ({ kind: `consumer secret (${f})`, value: fs.readFileSync(`${runDir("gateway-many")}/${f}`, "utf8").trim() }));
   expect(secrets.length).toBe(4);
   // This gateway writes its log as JSON (--log-format json), as a log
   // system reads it: one object a line, and no secret in any field.
-  const jsonLines = fs.readFileSync(".gateway-many-run/gateway.log", "utf8").split("\n").filter((l) => l.trim() !== "");
+  const jsonLines = fs.readFileSync(`${runDir("gateway-many")}/gateway.log`, "utf8").split("\n").filter((l) => l.trim() !== "");
   expect(jsonLines.length).toBeGreaterThan(10);
   for (const line of jsonLines) expect(() => JSON.parse(line), line).not.toThrow();
-  const files = ["gateway.log", "usos-sim.log", ...fs.readdirSync(".gateway-many-run").filter((f) => f.startsWith("watches.db"))];
+  const files = ["gateway.log", "usos-sim.log", ...fs.readdirSync(runDir("gateway-many")).filter((f) => f.startsWith("watches.db"))];
   for (const name of files) {
-    const bytes = fs.readFileSync(`.gateway-many-run/${name}`);
+    const bytes = fs.readFileSync(`${runDir("gateway-many")}/${name}`);
     for (const { kind, value } of [...issued, ...secrets]) {
       expect(bytes.includes(value), `${name} holds a ${kind}`).toBe(false);
     }
@@ -82,16 +82,16 @@ test("one gateway for three universities: no secret any of its three providers i
 
 test("the gateway's database of watches holds no token or token secret in plain text", async ({ request }) => {
   const { issued } = (await (await request.get(`${usos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
-  const files = fs.readdirSync(".gateway-run").filter((f) => f.startsWith("watches.db"));
+  const files = fs.readdirSync(runDir("gateway")).filter((f) => f.startsWith("watches.db"));
   expect(files).toContain("watches.db");
-  const bytes = Buffer.concat(files.map((f) => fs.readFileSync(`.gateway-run/${f}`)));
+  const bytes = Buffer.concat(files.map((f) => fs.readFileSync(`${runDir("gateway")}/${f}`)));
   // push.spec.ts left watches in it (the ones whose order was never ready).
   expect(bytes.length).toBeGreaterThan(0);
   for (const { kind, value } of issued) {
     expect(bytes.includes(value), `the database holds a ${kind}`).toBe(false);
   }
   // The push log lines name the push service's host, never an endpoint's path.
-  const log = fs.readFileSync(".gateway-run/gateway.log", "utf8");
+  const log = fs.readFileSync(`${runDir("gateway")}/gateway.log`, "utf8");
   expect(log).toContain("push accepted");
   expect(log).not.toMatch(/\/push\/[0-9a-f]{32}/);
 });

@@ -16,13 +16,13 @@ import { expect, test } from "./fixtures";
 import { stubPushManager } from "./push-stub";
 import { decodeQr } from "./qr";
 import { snap } from "./shots";
+import { port, runDir } from "./runs";
 
-const port = Number(process.env.E2E_PORT ?? 8091);
 const site = `https://localhost:${port + 4}`;
 const usos = `http://127.0.0.1:${port + 5}`;
 
 async function trustingBrowser(): Promise<Browser> {
-  const spki = fs.readFileSync(".tls-run/spki", "utf8").trim();
+  const spki = fs.readFileSync(`${runDir("tls")}/spki`, "utf8").trim();
   return chromium.launch({
     executablePath: chromiumPath,
     args: [...chromiumArgs, `--ignore-certificate-errors-spki-list=${spki}`],
@@ -38,7 +38,7 @@ test("behind nginx with TLS, two copies on PostgreSQL: sign in → order → liv
   const page = await context.newPage();
   const badge = page.locator("[data-test=order] [data-test=status] .mlg-badge");
   const logLines = () =>
-    ["a", "b"].map((copy) => fs.readFileSync(`.tls-run/gateway-${copy}.log`, "utf8").split("\n").length);
+    ["a", "b"].map((copy) => fs.readFileSync(`${runDir("tls")}/gateway-${copy}.log`, "utf8").split("\n").length);
   const before = logLines();
 
   await page.goto("/");
@@ -78,7 +78,7 @@ test("behind nginx with TLS, two copies on PostgreSQL: sign in → order → liv
   // Consecutive requests of the one student went to both copies.
   const after = logLines();
   for (const [i, copy] of ["a", "b"].entries()) {
-    const lines = fs.readFileSync(`.tls-run/gateway-${copy}.log`, "utf8").split("\n").slice(before[i] - 1);
+    const lines = fs.readFileSync(`${runDir("tls")}/gateway-${copy}.log`, "utf8").split("\n").slice(before[i] - 1);
     const studentCalls = lines.filter((l) => /path=\/(services|auth|push)\//.test(l));
     expect(studentCalls.length, `copy ${copy} answered the student`).toBeGreaterThan(0);
     expect(after[i]).toBeGreaterThan(before[i]);
@@ -89,7 +89,7 @@ test("behind nginx with TLS, two copies on PostgreSQL: sign in → order → liv
 test("behind nginx: /metrics is refused from outside; plain http is sent to https", async ({ request }) => {
   const metrics = await request.get(`${site}/metrics`, { ignoreHTTPSErrors: true });
   expect(metrics.status()).toBe(403);
-  const conf = fs.readFileSync(".tls-run/site.conf", "utf8");
+  const conf = fs.readFileSync(`${runDir("tls")}/site.conf`, "utf8");
   const http = conf.match(/listen 127\.0\.0\.1:(\d+);/)![1];
   const plain = await request.get(`http://localhost:${http}/`, { maxRedirects: 0 });
   expect(plain.status()).toBe(301);

@@ -9,8 +9,8 @@ import { APIRequestContext, Page } from "@playwright/test";
 import { axeEverywhere, expect, test } from "./fixtures";
 import { stubPushManager } from "./push-stub";
 import { snap } from "./shots";
+import { port } from "./runs";
 
-const port = Number(process.env.E2E_PORT ?? 8091);
 const gatewayPort = port + 6;
 const shared = `http://127.0.0.1:${gatewayPort}`;
 const uwHost = `http://uw.localhost:${gatewayPort}`;

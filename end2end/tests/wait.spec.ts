@@ -11,8 +11,8 @@ import fs from "node:fs";
 import { APIRequestContext, Browser, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { snap } from "./shots";
+import { port, runDir } from "./runs";
 
-const port = Number(process.env.E2E_PORT ?? 8091);
 const gateway = `http://127.0.0.1:${port + 8}`;
 const usos = `http://127.0.0.1:${port + 9}`;
 
@@ -22,7 +22,7 @@ test.beforeAll(async () => {
   servers = spawn(
     "../scripts/serve-gateway",
     [`127.0.0.1:${port + 8}`, `127.0.0.1:${port + 9}`, "--pending-ms", "100", "--processing-ms", "100"],
-    { env: { ...process.env, GATEWAY_RUN_DIR: `${process.cwd()}/.gateway-wait-run` }, stdio: "ignore", detached: true },
+    { env: { ...process.env, GATEWAY_RUN_DIR: `${process.cwd()}/${runDir("gateway-wait")}` }, stdio: "ignore", detached: true },
   );
   for (let i = 0; i < 300; i++) {
     try {
@@ -42,7 +42,7 @@ test.afterAll(async () => {
   try {
     const { issued } = (await (await fetch(`${usos}/_sim/issued`)).json()) as { issued: { kind: string; value: string }[] };
     expect(issued.filter((i) => i.kind === "access token").length).toBeGreaterThanOrEqual(4);
-    const dir = `${process.cwd()}/.gateway-wait-run`;
+    const dir = `${process.cwd()}/${runDir("gateway-wait")}`;
     const consumerSecret = fs.readFileSync(`${dir}/consumer-secret`, "utf8").trim();
     const files = ["gateway.log", "usos-sim.log", ...fs.readdirSync(dir).filter((f) => f.startsWith("watches.db"))];
     for (const name of files) {
