@@ -15,7 +15,7 @@
 //! `scripts/bench-push` and `scripts/bench-load`, which do. Prints Markdown;
 //! `scripts/bench-rush` puts it into BENCHMARKS.md.
 //!
-//!   cargo run --example rush [-- STUDENTS]
+//!   cargo run -p rush-model [-- STUDENTS]
 
 use std::time::Duration;
 
@@ -26,7 +26,7 @@ use mlegitymacja::domain::wait::{message, WaitMessage};
 use usos_gateway::journey::{wait_of, Outcome};
 use usos_gateway::push::schedule::{next_interval, with_jitter, EAGER_INTERVAL, EAGER_PHASE};
 
-#[path = "support/lcg.rs"]
+#[path = "../../../examples/support/lcg.rs"]
 mod lcg;
 use lcg::Lcg;
 
