@@ -26,67 +26,24 @@
 //!              [--installations N [--slow-ms MS]] [--forward-rps R]
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use axum_extra::extract::cookie::{Key, PrivateCookieJar};
+use axum_extra::extract::cookie::Key;
 use serde_json::{json, Value};
-use usos_gateway::session::{CookiePolicy, Session};
+use usos_gateway::session::Session;
 use usos_gateway::store::{now_ms, NewWatch, Store};
 use usos_gateway::vault::Vault;
 
+#[path = "support/bench.rs"]
+mod bench;
+use bench::{
+    arg, free_port, get_json, percentile, post_json, session_cookie, usage, write_gateway_keys,
+    Killed,
+};
+
 const KEY: &str = "bench-consumer";
 const SECRET: &str = "bench-consumer-secret";
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_owned())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A child process, killed when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// CPU seconds (user + system) and resident memory (MB) of a process.
-fn usage(pid: u32) -> (f64, f64) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    let cpu = (ticks(11) + ticks(12)) / 100.0;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss_kb = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    (cpu, rss_kb / 1024.0)
-}
 
 /// The processes of the PostgreSQL cluster in `data` (its postmaster and
 /// backends), found by their command lines and parents.
@@ -157,54 +114,9 @@ fn bucket_percentile(buckets: &[(f64, f64)], p: f64) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
 /// The universities `--installations N` plays, as usos-sim's file names
 /// them; the last is slowed with `--slow-ms`.
 const UNIVERSITIES: [&str; 3] = ["uw", "ul", "pg"];
-
-/// The session cookie a signed-in student of `installation` carries,
-/// sealed with the gateway's key as its sign-in would seal it.
-fn session_cookie(key: &Key, installation: Option<&str>, token: &str, secret: &str) -> String {
-    let session = Session {
-        installation: installation.map(str::to_owned),
-        token: token.to_owned(),
-        secret: secret.to_owned(),
-        issued: usos_gateway::session::now_s(),
-    };
-    let jar = PrivateCookieJar::new(key.clone())
-        .add(CookiePolicy { secure: false }.session_cookie(&session));
-    let response = axum::response::IntoResponse::into_response(jar);
-    let line = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    line.split(';').next().unwrap().to_owned()
-}
-
-async fn get_json(client: &reqwest::Client, url: String) -> Value {
-    let text = client.get(url).send().await.unwrap().text().await.unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-async fn post_json(client: &reqwest::Client, url: String, body: Value) -> Value {
-    let text = client
-        .post(url)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
 
 #[tokio::main]
 async fn main() {
@@ -310,14 +222,7 @@ async fn main() {
         ));
     }
     std::fs::write(dir.join("installations.toml"), gateway_installations).unwrap();
-    let session_key = [7u8; 64];
-    std::fs::write(dir.join("session-key"), session_key).unwrap();
-    let vapid = p256::SecretKey::random(&mut rand::rngs::OsRng);
-    std::fs::write(
-        dir.join("vapid.pem"),
-        vapid.to_sec1_pem(Default::default()).unwrap().as_bytes(),
-    )
-    .unwrap();
+    let session_key = write_gateway_keys(&dir);
     let sqlite = format!("sqlite://{}", dir.join("watches.db").display());
     let database = arg("--database-url", &sqlite);
     let store = Store::connect(&database, 4).await.unwrap();

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/university-revoke", post(university_revoke))
         .route("/ministry-answers", post(ministry_answers))
         .route("/students", post(make_students))
+        .route("/orders", get(orders))
         .route("/unreachable/{*rest}", any(unreachable))
         .route("/faults", post(set_faults))
         .route("/oauth", get(oauth_state))
@@ -385,12 +386,16 @@ struct MakeStudents {
     /// This percent of the orders end in "Błąd" instead.
     #[serde(default)]
     errors_percent: Option<u32>,
+    /// `false`: the students have not ordered yet (they will, through the
+    /// API); the university passes each order on 5–60 s after it is placed.
+    #[serde(default)]
+    ordered: Option<bool>,
 }
 
-/// Many signed-in students at once, each with their own order on its way,
-/// without the sign-in round trip (OAuth mode): their access tokens, the
-/// order, and when it becomes ready (Unix ms). For benchmarks and tests of
-/// many watches.
+/// Many signed-in students at once, each with their own order on its way
+/// (or, with `"ordered": false`, none yet), without the sign-in round trip
+/// (OAuth mode): their access tokens, the order, and when it becomes ready
+/// (Unix ms). For benchmarks and tests of many watches.
 async fn make_students(State(state): State<AppState>, body: Bytes) -> Response {
     let request: MakeStudents = match parse_json(&body) {
         Ok(r) => r,
@@ -413,6 +418,17 @@ async fn make_students(State(state): State<AppState>, body: Bytes) -> Response {
     let profile = world.student.profile;
     for _ in 0..request.count {
         let (token, secret) = provider.mint_access_token();
+        if request.ordered == Some(false) {
+            let delays = Delays {
+                pending_ms: rand::random_range(5_000..=60_000),
+                processing_ms: rand::random_range(1..within),
+            };
+            world
+                .students
+                .insert(token.clone(), Student::new(profile, delays, now()));
+            made.push(json!({"token": token, "secret": secret}));
+            continue;
+        }
         let ready_in = rand::random_range(1..within);
         let delays = Delays {
             pending_ms: ready_in / 2,
@@ -468,4 +484,36 @@ fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, UsosError> {
     };
     serde_json::from_slice(body)
         .map_err(|e| UsosError::param_invalid("body", format!("Not the expected JSON: {e}")))
+}
+
+/// `GET /_sim/orders`: every order of the many students (`/_sim/students`,
+/// `--many-students`), with the moments the simulation fixed for it when it
+/// was placed (Unix ms): placed, passed on to the ministry, answered, and
+/// how. What a benchmark measures the product's news against.
+async fn orders(State(state): State<AppState>) -> Response {
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    let now = now().instant;
+    let world = state.world.lock();
+    let at = |moment: std::time::Instant| {
+        wall_ms.saturating_sub(now.saturating_duration_since(moment).as_millis() as u64)
+            + moment.saturating_duration_since(now).as_millis() as u64
+    };
+    let orders: Vec<Value> = world
+        .students
+        .values()
+        .flat_map(|student| &student.orders)
+        .map(|order| {
+            json!({
+                "order_id": order.id,
+                "placed_at_ms": at(order.placed_at),
+                "passed_on_at_ms": at(order.placed_at + order.in_progress_after),
+                "answered_at_ms": at(order.placed_at + order.answered_after),
+                "outcome": if order.fails { "error" } else { "ready" },
+            })
+        })
+        .collect();
+    json_response(StatusCode::OK, &json!({ "orders": orders }))
 }

@@ -588,8 +588,9 @@ async fn every_code_handed_out_is_listed_even_after_a_reset() {
     assert!(issued.iter().any(|i| i["kind"] == "activation code"));
 }
 
-#[tokio::test]
-async fn many_students_each_have_their_own_order() {
+/// The stand-in in OAuth mode with its controls, every token a student of
+/// its own.
+fn many_students_app() -> Router {
     let world = SharedWorld::new(
         Profile::Eligible,
         Delays {
@@ -599,7 +600,7 @@ async fn many_students_each_have_their_own_order() {
         true,
         Vec::new(),
     );
-    let app = router(
+    router(
         world,
         &ServerOptions {
             dist: PathBuf::from("/nonexistent"),
@@ -607,7 +608,12 @@ async fn many_students_each_have_their_own_order() {
             csp: true,
             oauth: Some(usos_sim::oauth::Consumer::parse("key:secret").unwrap()),
         },
-    );
+    )
+}
+
+#[tokio::test]
+async fn many_students_each_have_their_own_order() {
+    let app = many_students_app();
     let (status, made) = post_json(
         &app,
         "/_sim/students",
@@ -658,4 +664,50 @@ async fn many_students_each_have_their_own_order() {
         .filter(|i| i["kind"] == "access token")
         .count();
     assert_eq!(tokens, 2);
+}
+
+#[tokio::test]
+async fn students_who_have_not_ordered_yet_and_the_orders_timeline() {
+    let app = many_students_app();
+    let (status, made) = post_json(
+        &app,
+        "/_sim/students",
+        json!({"count": 3, "ordered": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let students = made["students"].as_array().unwrap();
+    assert_eq!(students.len(), 3);
+    assert!(students
+        .iter()
+        .all(|s| s["token"].is_string() && s["order_id"].is_null()));
+    let (status, listed) = get(&app, "/_sim/orders").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["orders"], json!([]), "nobody has ordered yet");
+
+    // Students who did order: each order's moments, in order, and its outcome.
+    let (_, made) = post_json(
+        &app,
+        "/_sim/students",
+        json!({"count": 2, "ready_within_ms": 600_000, "errors_percent": 100}),
+    )
+    .await;
+    let (_, listed) = get(&app, "/_sim/orders").await;
+    let orders = listed["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 2);
+    for student in made["students"].as_array().unwrap() {
+        let order = orders
+            .iter()
+            .find(|o| o["order_id"] == student["order_id"])
+            .expect("every order listed");
+        let at = |name: &str| order[name].as_u64().unwrap();
+        assert!(at("placed_at_ms") <= at("passed_on_at_ms"));
+        assert!(at("passed_on_at_ms") <= at("answered_at_ms"));
+        let ready_at = student["ready_at_ms"].as_u64().unwrap();
+        assert!(
+            at("answered_at_ms").abs_diff(ready_at) <= 50,
+            "{order} against {ready_at}"
+        );
+        assert_eq!(order["outcome"], "error");
+    }
 }

@@ -15,14 +15,14 @@
 //! `scripts/bench-push` and `scripts/bench-load`, which do. Prints Markdown;
 //! `scripts/bench-rush` puts it into BENCHMARKS.md.
 //!
-//!   cargo run -p rush-model [-- STUDENTS]
+//!   cargo run -p october-rush --bin rush-model [-- STUDENTS]
 
 use std::time::Duration;
 
 use mlegitymacja::api::types::WaitNow;
 use mlegitymacja::domain::polling::{next_poll_ms, PollInput};
 use mlegitymacja::domain::status::OrderStatus;
-use mlegitymacja::domain::wait::{message, WaitMessage};
+use october_rush::wait_said;
 use usos_gateway::journey::{wait_of, Outcome};
 use usos_gateway::push::schedule::{next_interval, with_jitter, EAGER_INTERVAL, EAGER_PHASE};
 
@@ -265,16 +265,12 @@ fn main() {
             })
             .collect();
         let wait = wait_of(&outcomes);
-        let said = match message(Some(&WaitNow {
+        let said = wait_said(&WaitNow {
             orders: wait.orders as u32,
             median_s: wait.median_s.map(|s| s as u32),
             p90_s: wait.p90_s.map(|s| s as u32),
             errors: wait.errors as u32,
-        })) {
-            WaitMessage::Generic => "kilka minut".to_owned(),
-            WaitMessage::About { minutes } => format!("około {minutes} min"),
-            WaitMessage::MinistryProblems => "the ministry has problems".to_owned(),
-        };
+        });
         let mut waiting: Vec<f64> = orders
             .iter()
             .filter(|o| o.placed <= t && o.ended > t)
