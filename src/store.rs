@@ -52,7 +52,8 @@ pub struct Store {
     pub mcard: RwSignal<Option<Mcard>>,
     /// The ready order's QR token and activation code; only in memory.
     pub details: RwSignal<Option<OrderDetails>>,
-    /// The last failure, cleared by the next success.
+    /// The last failure, cleared by the next success; a refusal stays
+    /// longer (`refusal_shown`).
     pub problem: RwSignal<Option<ApiError>>,
     pub notice: RwSignal<Option<Notice>>,
     /// Polish time of the last successful check.
@@ -72,6 +73,11 @@ pub struct Store {
     /// ones for the rest of the page's life.
     without_optional_fields: StoredValue<bool>,
     failures: StoredValue<u32>,
+    /// `problem` is USOS's definite "no" to the student's order or
+    /// cancellation (with the state read after it): their words stay on
+    /// screen, through checks in the background, until the student acts
+    /// again or the order moves on. Nothing is retried: USOS works.
+    refusal_shown: StoredValue<bool>,
     retry_after_s: StoredValue<Option<u32>>,
     timer: StoredValue<Option<TimeoutHandle>>,
     /// Check by itself while an order is on its way (a setting).
@@ -99,6 +105,7 @@ impl Store {
             order_unconfirmed: RwSignal::new(false),
             without_optional_fields: StoredValue::new(false),
             failures: StoredValue::new(0),
+            refusal_shown: StoredValue::new(false),
             retry_after_s: StoredValue::new(None),
             timer: StoredValue::new(None),
             polling,
@@ -143,6 +150,9 @@ impl Store {
         }
         self.stop_timer();
         self.loading.set(true);
+        if manual {
+            self.refusal_shown.set_value(false);
+        }
         spawn_local(async move {
             let result = self.read().await;
             self.loading.set(false);
@@ -211,6 +221,7 @@ impl Store {
                     self.details.set(None);
                     self.checked_at.set(None);
                     self.notice.set(Some(Notice::SignedOut));
+                    self.refusal_shown.set_value(false);
                     self.problem.set(Some(ApiError::Http {
                         status: 401,
                         usos: None,
@@ -253,6 +264,7 @@ impl Store {
         busy.set(true);
         self.stop_timer();
         self.notice.set(None);
+        self.refusal_shown.set_value(false);
         spawn_local(async move {
             let changed = request(self.client.get_value()).await;
             let read = self.read().await;
@@ -274,7 +286,10 @@ impl Store {
                 self.notice.set(Some(done));
             }
             busy.set(false);
-            self.settle(outcome.and(read));
+            match (outcome, read) {
+                (Err(error), Ok(())) if error.is_refusal() => self.settle_refusal(error),
+                (outcome, read) => self.settle(outcome.and(read)),
+            }
         });
     }
 
@@ -286,11 +301,14 @@ impl Store {
                 // The gateway may ask for patience on a good answer too.
                 self.retry_after_s
                     .set_value(self.client.with_value(ApiClient::last_retry_after));
-                self.problem.set(None);
+                if !self.refusal_shown.get_value() {
+                    self.problem.set(None);
+                }
                 self.checked_at.set(browser::poland_clock());
             }
             Err(error) => {
                 leptos::logging::warn!("mLegitymacja: {error}");
+                self.refusal_shown.set_value(false);
                 self.failures.update_value(|n| *n += 1);
                 if let ApiError::Http { retry_after, .. } = &error {
                     self.retry_after_s.set_value(*retry_after);
@@ -299,6 +317,16 @@ impl Store {
             }
         }
         self.schedule_next();
+    }
+
+    /// USOS refused the student's order or cancellation and was read
+    /// after it: a good round, whose refusal is shown until the student
+    /// acts again or the order moves on.
+    fn settle_refusal(self, refusal: ApiError) {
+        leptos::logging::warn!("mLegitymacja: {refusal}");
+        self.refusal_shown.set_value(true);
+        self.problem.set(Some(refusal));
+        self.settle(Ok(()));
     }
 
     /// Reads `installation` (until answered), `mcard`, and the ready order's codes.
@@ -346,6 +374,9 @@ impl Store {
         });
         if moved_on && self.notice.get_untracked().is_some() {
             self.notice.set(Some(Notice::StatusUpdated));
+        }
+        if moved_on {
+            self.refusal_shown.set_value(false);
         }
         let ready = mcard
             .latest_order()

@@ -47,13 +47,18 @@ test("the first badge is on screen before any part is requested; then the parts 
   // page signs students in (data-login-url), the university's part, which
   // asks which university this is).
   await expect.poll(() => requested.filter((r) => PART.test(new URL(r.url).pathname)).length, { timeout: 15_000 }).toBe(6);
-  const timing = await cold.evaluate(() => ({
-    badge: (window as unknown as { firstBadge: number }).firstBadge,
-    parts: performance
-      .getEntriesByType("resource")
-      .filter((e) => /\/split_[a-z_]+-[0-9a-f]{16}\.wasm$/.test(new URL(e.name).pathname))
-      .map((e) => ({ name: new URL(e.name).pathname, start: e.startTime })),
-  }));
+  // A resource's timing entry is written once it has arrived, a moment
+  // after it was requested.
+  const partTimings = () =>
+    cold.evaluate(() => ({
+      badge: (window as unknown as { firstBadge: number }).firstBadge,
+      parts: performance
+        .getEntriesByType("resource")
+        .filter((e) => /\/split_[a-z_]+-[0-9a-f]{16}\.wasm$/.test(new URL(e.name).pathname))
+        .map((e) => ({ name: new URL(e.name).pathname, start: e.startTime })),
+    }));
+  await expect.poll(async () => (await partTimings()).parts.length, { timeout: 15_000 }).toBe(6);
+  const timing = await partTimings();
   expect(timing.parts).toHaveLength(6);
   for (const part of timing.parts) {
     expect(part.start, `${part.name} was requested before the first badge`).toBeGreaterThan(timing.badge);

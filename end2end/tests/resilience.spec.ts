@@ -126,6 +126,36 @@ for (const fault of ["drop", "status=503", "hang"]) {
   });
 }
 
+test("a cancellation USOS refuses is said, stays through the checks in the background, and is never sent again", async ({ page, request }) => {
+  // The order stays pending for the whole test: the widget keeps checking.
+  await resetStudent(request, { profile: "eligible", pending_ms: 120_000 });
+  expect((await request.post("/services/cards/make_mcard_order")).status()).toBe(200);
+  await page.goto(HOST);
+  await expect(badge(page)).toHaveText(/Oczekuje/);
+  await setFaults(request, ["cards/revoke_mcard:status=403"]);
+  const revokes: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/services/cards/revoke_mcard")) revokes.push(r.url());
+  });
+  await page.getByRole("button", { name: "Anuluj zamówienie" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Tak, anuluj zamówienie" }).click();
+  await expect(problem(page)).toContainText("USOS nie pozwala Ci wykonać tej czynności.");
+  // Two checks by the widget itself later, the refusal is still there.
+  for (let check = 0; check < 2; check++) {
+    await page.waitForResponse((r) => r.url().includes("/services/cards/mcard?"), { timeout: 20_000 });
+  }
+  await expect(problem(page)).toContainText("USOS nie pozwala Ci wykonać tej czynności.");
+  await expect(badge(page)).toHaveText(/Oczekuje/);
+  expect(revokes).toHaveLength(1);
+  await snap(page, "fault-cancel-refused");
+  // The student reads it, and checks again by hand: it goes.
+  await page.getByRole("button", { name: "Spróbuj ponownie" }).click();
+  await expect(problem(page)).toHaveCount(0);
+  await expect(badge(page)).toHaveText(/Oczekuje/);
+  expect(revokes).toHaveLength(1);
+  expect((await simState(request)).orders_placed).toBe(1);
+});
+
 test("going offline says so, keeps the status, and checks at once on reconnect", async ({ page, request, context }) => {
   await pendingOrderOnScreen(page, request);
   await context.setOffline(true);

@@ -81,6 +81,13 @@ impl ApiError {
         }
     }
 
+    /// USOS answered a change with a definite "no" (the order or the
+    /// cancellation surely did not happen), not a fault to retry or a
+    /// session to renew.
+    pub fn is_refusal(&self) -> bool {
+        !self.outcome_unknown() && !self.is_session_expired()
+    }
+
     /// What the student reads: what happened, and what they can do.
     pub fn problem(&self, lang: Lang) -> Problem {
         let p = &lang.texts().problems;
@@ -190,5 +197,17 @@ mod tests {
         assert!(http(502, None).outcome_unknown());
         assert!(!http(400, Some("cannot_order")).outcome_unknown());
         assert!(!http(401, None).outcome_unknown());
+    }
+
+    #[test]
+    fn a_definite_no_is_a_refusal_and_a_fault_or_a_lost_session_is_not() {
+        assert!(http(400, Some("cannot_order")).is_refusal());
+        assert!(http(403, Some("method_forbidden")).is_refusal());
+        assert!(http(429, None).is_refusal());
+        assert!(!http(401, None).is_refusal());
+        assert!(!http(400, Some("unauthorized")).is_refusal());
+        assert!(!http(503, None).is_refusal());
+        assert!(!ApiError::Timeout.is_refusal());
+        assert!(!ApiError::Network(String::new()).is_refusal());
     }
 }
