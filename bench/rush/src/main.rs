@@ -24,7 +24,7 @@ use mlegitymacja::domain::polling::{next_poll_ms, PollInput};
 use mlegitymacja::domain::status::OrderStatus;
 use october_rush::wait_said;
 use usos_gateway::journey::{wait_of, Outcome};
-use usos_gateway::push::schedule::{next_interval, with_jitter, EAGER_INTERVAL, EAGER_PHASE};
+use usos_gateway::push::schedule::{next_interval, with_jitter, EAGER_INTERVAL};
 
 #[path = "../../../examples/support/lcg.rs"]
 mod lcg;
@@ -151,22 +151,25 @@ fn main() {
         follow(order, order.placed, &mut fixed, &mut fixed_requests);
     }
 
-    // The watched orders: the watcher's schedule now (up to a minute), and
-    // before (doubling up to two minutes).
+    // The watched orders: the watcher's schedule now (10 s for 10 minutes,
+    // then doubling up to a minute), and before this issue (10 s for 10
+    // minutes, then doubling up to two minutes).
     let mut watcher_requests = Vec::new();
     let mut watcher_before_requests = Vec::new();
     let mut told_push = Vec::new();
     for order in &pushed {
         let start = order.placed + WATCH_STARTS_AFTER_S;
-        let mut watcher = |longest: Option<Duration>| {
+        // `None`: today's schedule; else the one before, as (eager phase,
+        // longest interval).
+        let mut watcher = |before: Option<(Duration, Duration)>| {
             let mut last = EAGER_INTERVAL;
             let jitter = (rng.next_unit() * 1000.0) as u32;
             move |_: &Order, _: &OrderStatus, t: f64| {
                 let age = Duration::from_secs_f64(t - start);
-                last = match longest {
+                last = match before {
                     None => next_interval(age, last),
-                    Some(longest) if age < EAGER_PHASE => EAGER_INTERVAL.min(longest),
-                    Some(longest) => (last.max(EAGER_INTERVAL) * 2).min(longest),
+                    Some((eager_phase, _)) if age < eager_phase => EAGER_INTERVAL,
+                    Some((_, longest)) => (last.max(EAGER_INTERVAL) * 2).min(longest),
                 };
                 with_jitter(last, jitter).as_secs_f64()
             }
@@ -177,7 +180,7 @@ fn main() {
         follow(
             order,
             start,
-            &mut watcher(Some(Duration::from_secs(120))),
+            &mut watcher(Some((Duration::from_secs(600), Duration::from_secs(120)))),
             &mut watcher_before_requests,
         );
     }
@@ -211,8 +214,11 @@ fn main() {
     for (name, counts) in [
         ("open pages, widget schedule", &widget),
         ("open pages, fixed 5 s (before)", &fixed),
-        ("watcher, up to 1 min", &watcher),
-        ("watcher, up to 2 min (before)", &watcher_before),
+        ("watcher, 10 s for 10 min, up to 1 min", &watcher),
+        (
+            "watcher, 10 s for 10 min, up to 2 min (before)",
+            &watcher_before,
+        ),
         ("**all now**", &now),
         ("**all before**", &before),
     ] {
