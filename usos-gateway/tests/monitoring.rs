@@ -219,6 +219,24 @@ impl Prometheus {
         alerts
     }
 
+    /// Waits (up to 30 s) until the gateway has been scraped `n` times.
+    async fn wait_for_scrapes(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let scrapes = self
+                .query("count_over_time(up{job=\"usos-gateway\"}[5m])")
+                .await
+                .first()
+                .and_then(|s| s["value"][1].as_str()?.parse::<usize>().ok())
+                .unwrap_or(0);
+            if scrapes >= n {
+                return;
+            }
+            assert!(Instant::now() < deadline, "scraped {scrapes} times");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Waits (up to 30 s) until `alert` is pending or firing; every alert
     /// seen meanwhile must be one of `allowed`.
     async fn wait_for_alert(&self, alert: &str, allowed: &[&str]) {
@@ -330,8 +348,11 @@ async fn prometheus_sees_a_slow_then_a_failing_ministry_and_nothing_else() {
     );
 
     let prometheus = Prometheus::start(gateway.addr).await;
-    // A few scrapes of a healthy gateway: no alert at all.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // A few scrapes of a healthy gateway, its counters at zero: no alert
+    // at all. (Prometheus starts scraping a few seconds after it is ready;
+    // a counter first scraped with orders already in it would hide them
+    // from increase().)
+    prometheus.wait_for_scrapes(3).await;
     assert_eq!(prometheus.alerts().await, vec![]);
 
     // A slow ministry: 14 orders placed 40 minutes ago become ready now.
