@@ -6,7 +6,7 @@
 //! request's host name or the student's session, at the edge, and pass it
 //! on; nothing looks one up by id deeper in.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -65,6 +65,9 @@ pub struct Installation {
     /// The Content-Security-Policy of pages served for it (who may frame them).
     pub csp: HeaderValue,
     support: AtomicU8,
+    /// How far behind the ministry is, in seconds, as the watcher last
+    /// measured it (`push::schedule::backlog`); `u64::MAX`: not known.
+    ministry_backlog_s: AtomicU64,
 }
 
 impl std::fmt::Debug for Installation {
@@ -134,6 +137,7 @@ impl Installation {
             cache: InstallationCache::new(defaults.installation_cache),
             csp,
             support: AtomicU8::new(Support::Unknown as u8),
+            ministry_backlog_s: AtomicU64::new(u64::MAX),
         })
     }
 
@@ -149,6 +153,20 @@ impl Installation {
 
     pub fn set_support(&self, support: Support) {
         self.support.store(support as u8, Ordering::Relaxed);
+    }
+
+    /// How far behind the ministry is for this installation's orders, as
+    /// last measured; `None`: not known.
+    pub fn ministry_backlog(&self) -> Option<Duration> {
+        match self.ministry_backlog_s.load(Ordering::Relaxed) {
+            u64::MAX => None,
+            seconds => Some(Duration::from_secs(seconds)),
+        }
+    }
+
+    pub fn set_ministry_backlog(&self, backlog: Option<Duration>) {
+        let seconds = backlog.map_or(u64::MAX, |b| b.as_secs().min(u64::MAX - 1));
+        self.ministry_backlog_s.store(seconds, Ordering::Relaxed);
     }
 
     /// Whether its students may sign in here: it has a key, and it has not

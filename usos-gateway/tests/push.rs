@@ -263,6 +263,84 @@ async fn after_sign_out_nothing_is_pushed() {
 }
 
 #[tokio::test]
+async fn while_the_ministry_is_far_behind_new_watches_read_once_a_minute() {
+    use usos_gateway::push::schedule::PATIENT_BACKLOG;
+    // Orders that stay on their way for the whole test.
+    let hour = usos_sim::sim::Delays {
+        pending_ms: 3_600_000,
+        processing_ms: 3_600_000,
+    };
+    let sim = start_many_students_sim(hour).await;
+    let files = PushFiles::new("far-behind");
+    // The ministry's pace before the gateway starts: 10 orders ended over
+    // the last 9 minutes, as the gateway records them.
+    let database = format!("sqlite://{}", files.database().display());
+    let store = usos_gateway::store::Store::connect(&database, 1)
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for i in 0..10 {
+        store
+            .record_outcome("default", now - 540 + i * 60, "ready", 1_800)
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let gateway = start_push_gateway(sim, &files, 0).await;
+    let gw = gateway.addr;
+    // 30 students turn push on: at 10 outcomes in 9 minutes, their orders
+    // would take the ministry 27 minutes.
+    const STUDENTS: i64 = 30;
+    for _ in 0..STUDENTS {
+        let mut browser = student_with_order(gw).await;
+        let subscription = sim_subscription(sim).await;
+        assert_eq!(
+            subscribe(&mut browser, gw, &subscription, "pl")
+                .await
+                .status,
+            201
+        );
+    }
+    let installation = gateway.state.installations().single().unwrap().clone();
+    let start = Instant::now();
+    while installation
+        .ministry_backlog()
+        .is_none_or(|backlog| backlog <= PATIENT_BACKLOG)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the backlog was measured: {:?}",
+            installation.ministry_backlog()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Each watch, read once more, is next read in a minute, not in 10 s.
+    let watches = sqlx::SqlitePool::connect(&database).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let intervals: Vec<i64> = sqlx::query_scalar("SELECT check_interval_ms FROM watches")
+            .fetch_all(&watches)
+            .await
+            .unwrap();
+        assert_eq!(intervals.len() as i64, STUDENTS, "no watch ended");
+        if intervals.iter().all(|&ms| ms == 60_000) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(40),
+            "every watch reads once a minute: {intervals:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(messages(sim).await.is_empty(), "nothing was ready");
+    watches.close().await;
+    gateway.stop().await;
+}
+
+#[tokio::test]
 async fn a_gone_subscription_is_not_tried_again() {
     let mut scene = Scene::new("gone").await;
     scene.push_service_answers(json!({"status": 410})).await;

@@ -7,7 +7,8 @@
 //!
 //! Every decision is the product's own code: the widget's schedule
 //! (`domain::polling::next_poll_ms`, from the order's age), the watcher's
-//! (`push::schedule`), the gateway's wait (`journey::wait_of`) and what the
+//! (`push::schedule`, with the ministry's backlog as the watcher measures
+//! it), the gateway's wait (`journey::wait_of`) and what the
 //! widget says about it (`domain::wait::message`). The model counts the
 //! requests each makes to USOS, second by second, beside today's fixed 5 s
 //! schedule on the same orders, and when each student is told. It does not
@@ -24,7 +25,9 @@ use mlegitymacja::domain::polling::{next_poll_ms, PollInput};
 use mlegitymacja::domain::status::OrderStatus;
 use october_rush::wait_said;
 use usos_gateway::journey::{wait_of, Outcome};
-use usos_gateway::push::schedule::{next_interval, with_jitter, EAGER_INTERVAL};
+use usos_gateway::push::schedule::{
+    backlog, far_behind, next_interval, with_jitter, EAGER_INTERVAL, PACE_WINDOW, PATIENT_BACKLOG,
+};
 
 #[path = "../../../examples/support/lcg.rs"]
 mod lcg;
@@ -81,6 +84,46 @@ fn rush(students: usize, rng: &mut Lcg) -> Vec<Order> {
         free_at = order.ended;
     }
     orders
+}
+
+/// The ministry's backlog as the gateway's watcher measures it, every 10 s:
+/// the orders it watches at that moment, over the pace of the outcomes it saw
+/// in the window before (`push::schedule::backlog`). Outcomes are taken at
+/// the moment the open pages saw them, and the watched orders' at their end.
+struct Pace {
+    watch_starts: Vec<f64>,
+    watch_ends: Vec<f64>,
+    outcomes: Vec<f64>,
+}
+
+impl Pace {
+    fn new(watches: &[(f64, f64)], mut outcomes: Vec<f64>) -> Pace {
+        let sorted = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let watches: Vec<&(f64, f64)> = watches.iter().filter(|(start, end)| end > start).collect();
+        outcomes.sort_by(f64::total_cmp);
+        Pace {
+            watch_starts: sorted(watches.iter().map(|(start, _)| *start).collect()),
+            watch_ends: sorted(watches.iter().map(|(_, end)| *end).collect()),
+            outcomes,
+        }
+    }
+
+    fn backlog_at(&self, t: f64) -> Option<Duration> {
+        let t = (t / 10.0).floor() * 10.0;
+        let up_to = |v: &[f64], x: f64| v.partition_point(|&y| y <= x);
+        let watched = up_to(&self.watch_starts, t) - up_to(&self.watch_ends, t);
+        let from = up_to(&self.outcomes, t - PACE_WINDOW.as_secs_f64());
+        let ended = up_to(&self.outcomes, t) - from;
+        let span = if ended > 0 {
+            t - self.outcomes[from]
+        } else {
+            0.0
+        };
+        backlog(watched as u64, ended, Duration::from_secs_f64(span))
+    }
 }
 
 /// When a client checks next, given what it saw and when.
@@ -152,11 +195,24 @@ fn main() {
     }
 
     // The watched orders: the watcher's schedule now (10 s for 10 minutes,
-    // then doubling up to a minute), and before this issue (10 s for 10
-    // minutes, then doubling up to two minutes).
+    // then doubling up to a minute; once a minute while the ministry is far
+    // behind), and before this issue (10 s for 10 minutes, then doubling up
+    // to two minutes).
+    let pace = Pace::new(
+        &pushed
+            .iter()
+            .map(|o| (o.placed + WATCH_STARTS_AFTER_S, o.ended))
+            .collect::<Vec<_>>(),
+        seen_by_gateway
+            .iter()
+            .map(|(seen, _)| *seen)
+            .chain(pushed.iter().map(|o| o.ended))
+            .collect(),
+    );
     let mut watcher_requests = Vec::new();
     let mut watcher_before_requests = Vec::new();
     let mut told_push = Vec::new();
+    let pace_now = &pace;
     for order in &pushed {
         let start = order.placed + WATCH_STARTS_AFTER_S;
         // `None`: today's schedule; else the one before, as (eager phase,
@@ -167,7 +223,7 @@ fn main() {
             move |_: &Order, _: &OrderStatus, t: f64| {
                 let age = Duration::from_secs_f64(t - start);
                 last = match before {
-                    None => next_interval(age, last),
+                    None => next_interval(age, last, pace_now.backlog_at(t)),
                     Some((eager_phase, _)) if age < eager_phase => EAGER_INTERVAL,
                     Some((_, longest)) => (last.max(EAGER_INTERVAL) * 2).min(longest),
                 };
@@ -214,7 +270,10 @@ fn main() {
     for (name, counts) in [
         ("open pages, widget schedule", &widget),
         ("open pages, fixed 5 s (before)", &fixed),
-        ("watcher, 10 s for 10 min, up to 1 min", &watcher),
+        (
+            "watcher, 10 s for 10 min unless the ministry is far behind, up to 1 min",
+            &watcher,
+        ),
         (
             "watcher, 10 s for 10 min, up to 2 min (before)",
             &watcher_before,
@@ -237,6 +296,18 @@ fn main() {
         total(&widget) as f64 / total(&fixed) as f64
     );
 
+    let behind: Vec<usize> = (0..seconds / 10)
+        .filter(|&step| far_behind(pace.backlog_at(step as f64 * 10.0)))
+        .collect();
+    if let (Some(first), Some(last)) = (behind.first(), behind.last()) {
+        println!();
+        println!(
+            "The watcher measured the ministry more than {} minutes behind from minute {:.1} to minute {:.1}: its watches read USOS once a minute then.",
+            PATIENT_BACKLOG.as_secs() / 60,
+            *first as f64 / 6.0,
+            *last as f64 / 6.0
+        );
+    }
     println!();
     println!("| told after the end (s) | p50 | p95 | max |");
     println!("| --- | ---: | ---: | ---: |");

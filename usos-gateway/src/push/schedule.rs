@@ -19,14 +19,53 @@ pub const EAGER_PHASE: Duration = Duration::from_secs(10 * 60);
 /// minute). Two minutes before the October rush made the 95th percentile
 /// of that delay about 2 minutes (`scripts/bench-rush`).
 pub const LONGEST_INTERVAL: Duration = Duration::from_secs(60);
+/// A ministry this far behind makes every watch of the installation read
+/// once a minute from its start ([`LONGEST_INTERVAL`]): reading every 10 s
+/// for ten minutes is for orders that may well be ready within them. Twice
+/// the eager phase, so that a burst the ministry clears within the eager
+/// phase (10 000 orders ready within 10 minutes, `scripts/bench-push`) is
+/// still read every 10 s.
+pub const PATIENT_BACKLOG: Duration = Duration::from_secs(20 * 60);
+/// The ministry's pace is measured over the outcomes of this long.
+pub const PACE_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// Fewer outcomes than this in [`PACE_WINDOW`] say nothing of the pace
+/// (as `GET /wait` says nothing with fewer than 10 orders).
+pub const PACE_MIN_OUTCOMES: usize = 10;
+
+/// How long the ministry would take, at its recent pace, to end the orders
+/// watched now: `watched` orders, against the `ended` outcomes (Do odbioru
+/// or Błąd, from any student's checks or the watcher's reads) seen over
+/// `span`, from the window's first outcome until now (at least 10 s).
+/// `None` while fewer than [`PACE_MIN_OUTCOMES`] ended: nothing is known.
+///
+/// This counts only the orders the gateway watches, so it understates the
+/// ministry's queue; it is enough to tell "a few minutes" from "an hour".
+pub fn backlog(watched: u64, ended: usize, span: Duration) -> Option<Duration> {
+    if ended < PACE_MIN_OUTCOMES {
+        return None;
+    }
+    let span = span.max(Duration::from_secs(10));
+    Some(span.mul_f64(watched as f64 / ended as f64))
+}
+
+/// Whether a measured backlog is over [`PATIENT_BACKLOG`].
+pub fn far_behind(backlog: Option<Duration>) -> bool {
+    backlog.is_some_and(|backlog| backlog > PATIENT_BACKLOG)
+}
+
 /// How long to wait after a failure that came with no `Retry-After`: this,
 /// doubled with each failure in a row, up to [`LONGEST_BACKOFF`].
 pub const FIRST_BACKOFF: Duration = Duration::from_secs(10);
 pub const LONGEST_BACKOFF: Duration = Duration::from_secs(5 * 60);
 
 /// The interval before the next read of USOS, without jitter: 10 s for the
-/// first ten minutes of a watch, then double the last one, up to 1 min.
-pub fn next_interval(watch_age: Duration, last: Duration) -> Duration {
+/// first ten minutes of a watch, then double the last one, up to 1 min;
+/// 1 min at once while the ministry's [`backlog`] is over
+/// [`PATIENT_BACKLOG`].
+pub fn next_interval(watch_age: Duration, last: Duration, backlog: Option<Duration>) -> Duration {
+    if far_behind(backlog) {
+        return LONGEST_INTERVAL;
+    }
     if watch_age < EAGER_PHASE {
         EAGER_INTERVAL
     } else {
@@ -146,15 +185,46 @@ mod tests {
 
     #[test]
     fn ten_seconds_for_ten_minutes_then_doubling_to_a_minute() {
-        assert_eq!(next_interval(S(0), S(0)), S(10));
-        assert_eq!(next_interval(S(599), S(10)), S(10));
-        assert_eq!(next_interval(S(600), S(10)), S(20));
-        assert_eq!(next_interval(S(620), S(20)), S(40));
-        assert_eq!(next_interval(S(660), S(40)), S(60));
-        assert_eq!(next_interval(S(720), S(60)), S(60));
-        assert_eq!(next_interval(S(3600), S(60)), S(60));
-        // A watch renewed late starts from the eager interval.
-        assert_eq!(next_interval(S(3600), S(0)), S(20));
+        let known = Some(S(5 * 60));
+        for backlog in [None, known, Some(PATIENT_BACKLOG)] {
+            assert_eq!(next_interval(S(0), S(0), backlog), S(10));
+            assert_eq!(next_interval(S(599), S(10), backlog), S(10));
+            assert_eq!(next_interval(S(600), S(10), backlog), S(20));
+            assert_eq!(next_interval(S(620), S(20), backlog), S(40));
+            assert_eq!(next_interval(S(660), S(40), backlog), S(60));
+            assert_eq!(next_interval(S(720), S(60), backlog), S(60));
+            assert_eq!(next_interval(S(3600), S(60), backlog), S(60));
+            // A watch renewed late starts from the eager interval.
+            assert_eq!(next_interval(S(3600), S(0), backlog), S(20));
+        }
+    }
+
+    #[test]
+    fn once_a_minute_from_the_start_while_the_ministry_is_far_behind() {
+        let behind = Some(PATIENT_BACKLOG + S(1));
+        assert_eq!(next_interval(S(0), S(0), behind), S(60));
+        assert_eq!(next_interval(S(30), S(10), behind), S(60));
+        assert_eq!(next_interval(S(3600), S(60), behind), S(60));
+        // Caught up: a young watch is eager again, an old one stays patient.
+        assert_eq!(next_interval(S(120), S(60), Some(S(60))), S(10));
+        assert_eq!(next_interval(S(900), S(60), Some(S(60))), S(60));
+    }
+
+    #[test]
+    fn the_backlog_is_the_watched_orders_at_the_recent_pace() {
+        // Nothing is known before ten outcomes.
+        assert_eq!(backlog(2_000, 0, S(0)), None);
+        assert_eq!(backlog(2_000, 9, S(600)), None);
+        // The October rush: 50 outcomes a minute, 2 500 watched: 50 min.
+        assert_eq!(backlog(2_500, 500, S(600)), Some(S(3_000)));
+        // Its first minutes: 1 000 watched, 150 outcomes in 3 minutes.
+        assert_eq!(backlog(1_000, 150, S(180)), Some(S(1_200)));
+        // A burst cleared fast: 9 500 watched, 500 ready in the first 30 s.
+        assert!(backlog(9_500, 500, S(30)).unwrap() < PATIENT_BACKLOG);
+        // A normal day: a few watched, many outcomes.
+        assert_eq!(backlog(3, 40, S(600)), Some(S(45)));
+        // Ten outcomes at once are not taken for an endless pace.
+        assert_eq!(backlog(100, 10, S(0)), Some(S(100)));
     }
 
     #[test]

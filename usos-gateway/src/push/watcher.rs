@@ -17,7 +17,8 @@ use crate::metrics::{InstallationLabels, Metrics};
 use crate::push::endpoint::host_of;
 use crate::push::mcard::status_of;
 use crate::push::schedule::{
-    after_push, backoff, next_interval, seen, with_jitter, AfterPush, Delivery, Seen,
+    after_push, backlog, backoff, far_behind, next_interval, seen, with_jitter, AfterPush,
+    Delivery, Seen, PACE_WINDOW,
 };
 use crate::push::send::{topic, Message, Payload};
 use crate::session::Session;
@@ -253,7 +254,7 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
         Seen::UnderWay => {
             let age = Duration::from_millis((now - watch.created_at).max(0) as u64);
             let last = Duration::from_millis(watch.check_interval_ms.max(0) as u64);
-            let interval = next_interval(age, last);
+            let interval = next_interval(age, last, installation.ministry_backlog());
             let name = status.map_or("pending", |s| s.name());
             let wait = with_jitter(interval, rand::random::<u32>() % 1000);
             if let Err(error) = push
@@ -427,8 +428,43 @@ async fn renew_leases(state: AppState) {
     }
 }
 
-/// Counts the open watches of each installation for the metric every 10 s
-/// (until aborted).
+/// Measures how far behind the ministry is for `installation`, whose
+/// watches number `watched`: its outcomes of the last [`PACE_WINDOW`] give
+/// the pace. Says so in the log when the watches turn patient, or eager
+/// again.
+async fn note_ministry_backlog(state: &AppState, installation: &Installation, watched: i64) {
+    let now = now_ms() / 1000;
+    let since = now - PACE_WINDOW.as_secs() as i64;
+    let outcomes = state
+        .journeys
+        .outcomes_since(installation.label, since)
+        .await;
+    let first = outcomes.iter().map(|o| o.ended_at).min().unwrap_or(now);
+    let span = Duration::from_secs((now - first).max(0) as u64);
+    let measured = backlog(watched.max(0) as u64, outcomes.len(), span);
+    let was = installation.ministry_backlog();
+    installation.set_ministry_backlog(measured);
+    if far_behind(measured) != far_behind(was) {
+        let minutes = measured.map_or(0, |b| b.as_secs() / 60);
+        if far_behind(measured) {
+            tracing::info!(
+                installation = installation.label,
+                backlog_min = minutes,
+                "the ministry is far behind: its watches read USOS once a minute"
+            );
+        } else {
+            tracing::info!(
+                installation = installation.label,
+                backlog_min = minutes,
+                "the ministry has caught up: new watches read USOS every 10 s again"
+            );
+        }
+    }
+}
+
+/// Counts the open watches of each installation for the metric, and
+/// measures how far behind the ministry is for each, every 10 s (until
+/// aborted).
 async fn count_watches(state: AppState) {
     let Some(push) = state.push.as_ref() else {
         return;
@@ -456,6 +492,7 @@ async fn count_watches(state: AppState) {
                     installation: installation.label,
                 };
                 state.metrics.watches_active.get_or_create(&labels).set(n);
+                note_ministry_backlog(&state, installation, n).await;
                 let late: i64 = overdue
                     .iter()
                     .filter(|(id, _)| mine(id))
