@@ -225,7 +225,7 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
         Err(_) => {
             Metrics::count(&state.metrics.watcher_usos_calls, "failed", label);
             let wait = backoff(failures, None);
-            reschedule(state, &watch, now, wait, &watch.last_status, failures).await;
+            reschedule(state, &watch, now_ms(), wait, &watch.last_status, failures).await;
             return;
         }
     };
@@ -244,7 +244,9 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let wait = backoff(failures, retry_after);
-        reschedule(state, &watch, now, wait, &watch.last_status, failures).await;
+        // Counted from the answer, as `Retry-After` is: the read may have
+        // waited for a permit.
+        reschedule(state, &watch, now_ms(), wait, &watch.last_status, failures).await;
         return;
     }
     Metrics::count(&state.metrics.watcher_usos_calls, "ok", label);
@@ -354,6 +356,9 @@ async fn send(
             }
         }
         AfterPush::RetryIn(wait) => {
+            // `Retry-After` counts from the answer (RFC 9110, 10.2.3), not
+            // from when the message left: making and sending it takes time.
+            let answered_at = now_ms();
             if let Err(error) = push
                 .store
                 .keep_outcome(
@@ -361,7 +366,7 @@ async fn send(
                     &push.holder,
                     outcome.name(),
                     seen_at,
-                    now + wait.as_millis() as i64,
+                    answered_at + wait.as_millis() as i64,
                     failures as i64,
                 )
                 .await

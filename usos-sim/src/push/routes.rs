@@ -2,6 +2,8 @@
 //! a gateway calls), and `/_sim/push/…` makes subscriptions, sets answers
 //! and lists what arrived (what tests call).
 
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -10,13 +12,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::push::ece::decrypt;
-use crate::push::service::Received;
+use crate::push::service::{Received, Reply};
 use crate::push::vapid::verify;
 use crate::server::AppState;
 use crate::usos::json_response;
 
 /// The most a push service must take (RFC 8030 §7.2).
 const MAX_BODY: usize = 4096;
+
+/// The longest a test may make an answer wait.
+const MAX_DELAY_MS: u64 = 60_000;
 
 /// `POST /push/{id}`: one message for one subscription.
 pub async fn receive(
@@ -27,13 +32,11 @@ pub async fn receive(
 ) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let origin = format!("http://{}", header("host").unwrap_or_default());
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or_default();
+    let now_ms = unix_ms();
     let mut received = Received {
         subscription: id.clone(),
         received_at_ms: now_ms,
+        answered_at_ms: now_ms,
         answered: 201,
         problem: None,
         ttl: header("ttl").and_then(|t| t.trim().parse().ok()),
@@ -45,30 +48,45 @@ pub async fn receive(
         vapid_key: None,
         payload: None,
     };
-    let mut service = state.push.lock();
-    let outcome = check(&mut received, &service, &id, &origin, header, &body, now_ms);
-    let (status, retry_after) = match outcome {
-        Err((status, problem)) => {
-            received.problem = Some(problem);
-            (status, None)
+    let reply = {
+        let service = state.push.lock();
+        match check(&mut received, &service, &id, &origin, header, &body, now_ms) {
+            Err((status, problem)) => {
+                received.problem = Some(problem);
+                Reply {
+                    status,
+                    ..Reply::default()
+                }
+            }
+            Ok(()) => service
+                .subscriptions
+                .get(&id)
+                .map(|s| s.reply)
+                .unwrap_or_default(),
         }
-        Ok(()) => match service.subscriptions.get(&id).and_then(|s| s.answer) {
-            Some((status, retry_after)) => (status, retry_after),
-            None => (201, None),
-        },
     };
-    received.answered = status;
-    service.received.push(received);
-    drop(service);
-    let mut response = StatusCode::from_u16(status)
+    if reply.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(reply.delay_ms)).await;
+    }
+    received.answered = reply.status;
+    received.answered_at_ms = unix_ms();
+    state.push.lock().received.push(received);
+    let mut response = StatusCode::from_u16(reply.status)
         .unwrap_or(StatusCode::CREATED)
         .into_response();
-    if let Some(seconds) = retry_after {
+    if let Some(seconds) = reply.retry_after {
         response
             .headers_mut()
             .insert("retry-after", axum::http::HeaderValue::from(seconds));
     }
     response
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
 }
 
 /// Everything RFC 8030, 8291 and 8292 ask of a push; fills in what it read.
@@ -130,6 +148,8 @@ pub struct Answer {
     /// The status to answer pushes with; 201 (or null) for the normal one.
     status: Option<u16>,
     retry_after: Option<u64>,
+    /// How long to take to answer.
+    delay_ms: Option<u64>,
 }
 
 /// `POST /_sim/push/answer/{id}` with `{"status": 410}`: how this
@@ -143,7 +163,7 @@ pub async fn set_answer(
         return crate::usos::UsosError::new(
             StatusCode::BAD_REQUEST,
             "param_invalid",
-            "Send {\"status\": 410} (and optionally \"retry_after\": seconds).",
+            "Send {\"status\": 410} (and optionally \"retry_after\": seconds, \"delay_ms\": milliseconds).",
         )
         .into_response();
     };
@@ -156,10 +176,11 @@ pub async fn set_answer(
         )
         .into_response();
     };
-    subscription.answer = answer
-        .status
-        .filter(|s| *s != 201)
-        .map(|s| (s, answer.retry_after));
+    subscription.reply = Reply {
+        status: answer.status.unwrap_or(201),
+        retry_after: answer.retry_after,
+        delay_ms: answer.delay_ms.unwrap_or(0).min(MAX_DELAY_MS),
+    };
     json_response(StatusCode::OK, &json!({"success": true}))
 }
 

@@ -15,8 +15,29 @@ use serde_json::Value;
 pub struct Subscription {
     pub secret: p256::SecretKey,
     pub auth: [u8; 16],
-    /// What to answer a push with instead of 201 (e.g. 410, 429).
-    pub answer: Option<(u16, Option<u64>)>,
+    /// How to answer its pushes.
+    pub reply: Reply,
+}
+
+/// How a subscription's pushes are answered: by default 201 at once.
+#[derive(Clone, Copy, Debug)]
+pub struct Reply {
+    /// 201, or e.g. 410 or 429.
+    pub status: u16,
+    /// The `Retry-After` header, in seconds.
+    pub retry_after: Option<u64>,
+    /// How long the service takes to answer: a busy one is slow.
+    pub delay_ms: u64,
+}
+
+impl Default for Reply {
+    fn default() -> Reply {
+        Reply {
+            status: 201,
+            retry_after: None,
+            delay_ms: 0,
+        }
+    }
 }
 
 /// One push that arrived, accepted or not.
@@ -25,6 +46,8 @@ pub struct Received {
     pub subscription: String,
     /// Milliseconds since the Unix epoch.
     pub received_at_ms: u64,
+    /// When the answer went back (a `Retry-After` counts from it).
+    pub answered_at_ms: u64,
     /// The status the service answered.
     pub answered: u16,
     /// Why it was refused, if it was.
@@ -84,7 +107,7 @@ impl PushService {
             Subscription {
                 secret,
                 auth,
-                answer: None,
+                reply: Reply::default(),
             },
         );
         json
