@@ -39,6 +39,13 @@ export const places = [
   { name: "embedded in USOSweb", url: "/demo/usosweb.html" },
 ];
 
+/** The widget's languages: the switch's button, the `lang` tag, the heading. */
+export const languages = [
+  { button: "PL", tag: "pl", heading: "Zamówienie mLegitymacji" },
+  { button: "EN", tag: "en", heading: "mLegitymacja order" },
+  { button: "УКР", tag: "uk", heading: "Замовлення mLegitymacja" },
+];
+
 /** Waits until no transition or animation runs in the page or in any
  * widget's shadow root (which document.getAnimations() does not list), so
  * that colours are judged in their end state. A transition that another
@@ -61,7 +68,7 @@ export async function animationsSettled(page: import("@playwright/test").Page): 
  * language's texts may first have to be fetched (a part of the widget):
  * each check waits until the widget shows that language. */
 export async function axeEverywhere(page: Page): Promise<void> {
-  for (const [button, tag] of [["PL", "pl"], ["EN", "en"], ["УКР", "uk"]]) {
+  for (const { button, tag } of languages) {
     await page.getByRole("button", { name: button, exact: true }).click();
     await expect(page.locator(`.mlg[lang=${tag}]`)).toHaveCount(1);
     for (const colorScheme of ["light", "dark"] as const) {

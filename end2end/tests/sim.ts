@@ -63,6 +63,13 @@ export async function simState(request: APIRequestContext): Promise<SimState> {
   return response.json();
 }
 
+/** Places an order through the API itself (as another device would) and
+ * waits until the stand-in has moved it to `status`. */
+export async function orderUntil(request: APIRequestContext, status: string): Promise<void> {
+  expect((await request.post("/services/cards/make_mcard_order")).status()).toBe(200);
+  await expect.poll(async () => (await simState(request)).orders[0]?.status).toBe(status);
+}
+
 /** What the widget reads: `services/cards/mcard` with every field. */
 export async function mcard(request: APIRequestContext) {
   const response = await request.get("/services/cards/mcard", {
