@@ -408,10 +408,7 @@ async fn make_students(State(state): State<AppState>, body: Bytes) -> Response {
         return UsosError::param_invalid("count", "At most 100000 students.").into_response();
     }
     let within = request.ready_within_ms.unwrap_or(600_000).max(2);
-    let wall_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or_default();
+    let wall_ms = crate::world::unix_ms();
     let mut made = Vec::with_capacity(request.count);
     let mut provider = provider.lock();
     let mut world = state.world.lock();
@@ -491,10 +488,7 @@ fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, UsosError> {
 /// was placed (Unix ms): placed, passed on to the ministry, answered, and
 /// how. What a benchmark measures the product's news against.
 async fn orders(State(state): State<AppState>) -> Response {
-    let wall_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or_default();
+    let wall_ms = crate::world::unix_ms();
     let now = now().instant;
     let world = state.world.lock();
     let at = |moment: std::time::Instant| {

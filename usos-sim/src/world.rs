@@ -151,6 +151,15 @@ impl SharedWorld {
     }
 }
 
+/// Milliseconds since the Unix epoch: when things happened, for tests and
+/// benchmarks to compare.
+pub fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
 /// This moment, with Poland's wall-clock time for the dates USOS shows.
 pub fn now() -> Now {
     Now {

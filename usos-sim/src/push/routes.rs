@@ -16,6 +16,7 @@ use crate::push::service::{Received, Reply};
 use crate::push::vapid::verify;
 use crate::server::AppState;
 use crate::usos::json_response;
+use crate::world::unix_ms;
 
 /// The most a push service must take (RFC 8030 §7.2).
 const MAX_BODY: usize = 4096;
@@ -80,13 +81,6 @@ pub async fn receive(
             .insert("retry-after", axum::http::HeaderValue::from(seconds));
     }
     response
-}
-
-fn unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or_default()
 }
 
 /// Everything RFC 8030, 8291 and 8292 ask of a push; fills in what it read.
