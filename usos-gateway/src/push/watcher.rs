@@ -224,8 +224,8 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
         Ok(answer) => answer,
         Err(_) => {
             Metrics::count(&state.metrics.watcher_usos_calls, "failed", label);
-            let wait = backoff(failures, None);
-            reschedule(state, &watch, now_ms(), wait, &watch.last_status, failures).await;
+            let next = Next::after(&watch, backoff(failures, None));
+            reschedule(state, &watch, next, &watch.last_status, failures).await;
             return;
         }
     };
@@ -243,10 +243,8 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let wait = backoff(failures, retry_after);
-        // Counted from the answer, as `Retry-After` is: the read may have
-        // waited for a permit.
-        reschedule(state, &watch, now_ms(), wait, &watch.last_status, failures).await;
+        let next = Next::after(&watch, backoff(failures, retry_after));
+        reschedule(state, &watch, next, &watch.last_status, failures).await;
         return;
     }
     Metrics::count(&state.metrics.watcher_usos_calls, "ok", label);
@@ -259,20 +257,11 @@ async fn work(state: &AppState, installation: &Installation, watch: Watch) {
             let interval = next_interval(age, last, installation.ministry_backlog());
             let name = status.map_or("pending", |s| s.name());
             let wait = with_jitter(interval, rand::random::<u32>() % 1000);
-            if let Err(error) = push
-                .store
-                .reschedule(
-                    &watch.id,
-                    &push.holder,
-                    now + wait.as_millis() as i64,
-                    interval.as_millis() as i64,
-                    name,
-                    0,
-                )
-                .await
-            {
-                push.store.note_failure(&error);
-            }
+            let next = Next {
+                at: now + wait.as_millis() as i64,
+                interval_ms: interval.as_millis() as i64,
+            };
+            reschedule(state, &watch, next, name, 0).await;
         }
         Seen::End => end(state, &watch, "ended by the student").await,
         Seen::Tell(outcome) => send(state, label, &watch, outcome, now).await,
@@ -377,14 +366,25 @@ async fn send(
     }
 }
 
-async fn reschedule(
-    state: &AppState,
-    watch: &Watch,
-    now: i64,
-    wait: Duration,
-    last_status: &str,
-    failures: u32,
-) {
+/// A watch's next read: when (Unix ms), and the interval it is at.
+struct Next {
+    at: i64,
+    interval_ms: i64,
+}
+
+impl Next {
+    /// `wait` from now, at the watch's interval as it was: after a failure,
+    /// counted from its answer, as a `Retry-After` is (the read may have
+    /// waited for a permit).
+    fn after(watch: &Watch, wait: Duration) -> Next {
+        Next {
+            at: now_ms() + wait.as_millis() as i64,
+            interval_ms: watch.check_interval_ms,
+        }
+    }
+}
+
+async fn reschedule(state: &AppState, watch: &Watch, next: Next, status: &str, failures: u32) {
     let Some(push) = state.push.as_ref() else {
         return;
     };
@@ -393,9 +393,9 @@ async fn reschedule(
         .reschedule(
             &watch.id,
             &push.holder,
-            now + wait.as_millis() as i64,
-            watch.check_interval_ms,
-            last_status,
+            next.at,
+            next.interval_ms,
+            status,
             failures as i64,
         )
         .await
