@@ -130,13 +130,7 @@ fn browser_on(host: &str, port: u16) -> Browser {
 }
 
 async fn sim_get(sim: SocketAddr, path: &str) -> Value {
-    let text = reqwest::get(format!("http://{sim}/{path}"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
+    get_json(&format!("http://{sim}/{path}")).await
 }
 
 /// Every provider's refused calls: a token or signature of one university

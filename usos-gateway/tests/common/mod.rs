@@ -374,12 +374,12 @@ pub fn urlencode(text: &str) -> String {
 
 /// usos-sim's `/_sim/state` and `/_sim/oauth`.
 pub async fn sim_json(sim: SocketAddr, path: &str) -> Value {
-    let text = reqwest::get(format!("http://{sim}/_sim/{path}"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    get_json(&format!("http://{sim}/_sim/{path}")).await
+}
+
+/// The JSON a GET of `url` answers.
+pub async fn get_json(url: &str) -> Value {
+    let text = reqwest::get(url).await.unwrap().text().await.unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
