@@ -20,6 +20,7 @@ pub mod journey;
 pub mod limits;
 pub mod log;
 pub mod metrics;
+pub mod migrations;
 pub mod origin;
 pub mod push;
 pub mod return_to;

@@ -151,15 +151,18 @@ impl Store {
 
     /// Applies the migrations (each once, whichever copy is first).
     async fn migrate(&self) -> Result<(), String> {
-        sqlx::migrate!("./migrations")
+        let failed = |e: sqlx::migrate::MigrateError| {
+            format!(
+                "cannot apply the migrations: {}",
+                first_line(&e.to_string())
+            )
+        };
+        crate::migrations::migrator()
+            .await
+            .map_err(failed)?
             .run(&self.pool)
             .await
-            .map_err(|e| {
-                format!(
-                    "cannot apply the migrations: {}",
-                    first_line(&e.to_string())
-                )
-            })?;
+            .map_err(failed)?;
         self.ready.store(true, Ordering::Relaxed);
         Ok(())
     }
