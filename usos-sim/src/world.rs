@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use chrono::Utc;
-use chrono_tz::Europe::Warsaw;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use mcard_common::poland_time;
 
 use crate::faults::Fault;
 use crate::profiles::Profile;
@@ -164,6 +164,14 @@ pub fn unix_ms() -> u64 {
 pub fn now() -> Now {
     Now {
         instant: Instant::now(),
-        local: Utc::now().with_timezone(&Warsaw).naive_local(),
+        local: poland_now(),
     }
+}
+
+/// Poland's wall clock now, by the rule the widget and the gateway use.
+fn poland_now() -> NaiveDateTime {
+    let utc = Utc::now();
+    let wall = poland_time::wall_from_unix(utc.timestamp());
+    DateTime::from_timestamp(wall, utc.timestamp_subsec_nanos())
+        .map_or(utc.naive_utc(), |wall| wall.naive_utc())
 }
